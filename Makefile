@@ -1,0 +1,60 @@
+# civic – two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+PY      = $(VENV)/bin/python
+PIP     = $(VENV)/bin/pip
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: run test install install-test messages migrate demo serve lint check-deploy clean
+
+$(VENV)/bin/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.installed: $(VENV)/bin/activate pyproject.toml
+	$(PIP) install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(PIP) install --quiet -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+messages: install
+	$(PY) manage.py compile_translations -v 0
+
+migrate: install messages
+	$(PY) manage.py migrate --noinput -v 0
+
+demo: migrate
+	$(PY) manage.py seed_demo --if-empty
+
+## make run: install, migrate, load the demo city (if the database is empty), serve on :8000
+run: demo
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+## make test: install what the tests need and run the whole suite (browser tests included)
+test: install-test node_modules/axe-core/axe.min.js
+	$(PY) manage.py compile_translations -v 0
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+check-deploy: install
+	SECRET_KEY=$$($(PY) -c "import secrets; print(secrets.token_urlsafe(64))") \
+	ALLOWED_HOSTS=example.org DATABASE_URL=sqlite:///tmp/check.sqlite3 \
+	$(PY) manage.py check --deploy --fail-level WARNING --settings=civic.settings.production
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles

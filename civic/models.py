@@ -1,0 +1,526 @@
+"""Site-wide models: users, districts, site settings and the editorial page types."""
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import models
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from civic import registry
+from civic.blocks import CivicStreamBlock, TeaserBlock
+from civic.colors import HEX_COLOUR, contrast_ratio
+from civic.geo import geometry_bounds, validate_polygon_geojson
+
+# --------------------------------------------------------------------------------------------
+# Users
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=username)
+
+
+class User(AbstractUser):
+    """A person with an account: logs in with an e-mail address, appears under a display name."""
+
+    username = None
+    email = models.EmailField(_("E-Mail-Adresse"), unique=True)
+    display_name = models.CharField(
+        _("Öffentlicher Name"),
+        max_length=80,
+        blank=True,
+        help_text=_("So erscheinen Sie bei Ihren Beiträgen. Leer lassen für „anonym“."),
+    )
+    district = models.ForeignKey(
+        "civic.District",
+        verbose_name=_("Stadtteil"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="residents",
+    )
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("Benutzerkonto")
+        verbose_name_plural = _("Benutzerkonten")
+        ordering = ["email"]
+
+    def __str__(self):
+        return self.public_name if self.display_name else self.email
+
+    def save(self, *args, **kwargs):
+        if self.email:
+            self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)
+
+    @property
+    def public_name(self) -> str:
+        """The name shown next to public contributions; never the e-mail address."""
+        return self.display_name or str(_("Anonym"))
+
+
+# --------------------------------------------------------------------------------------------
+# Districts
+
+
+class DistrictQuerySet(models.QuerySet):
+    def containing_bbox(self, lon: float, lat: float):
+        """Districts whose bounding box contains the point (a cheap pre-filter)."""
+        return self.filter(
+            min_lon__lte=lon, max_lon__gte=lon, min_lat__lte=lat, max_lat__gte=lat
+        )
+
+
+class District(models.Model):
+    """A part of the city (Stadtteil) with its boundary as a GeoJSON (Multi)Polygon in WGS84."""
+
+    name = models.CharField(_("Name"), max_length=120, unique=True)
+    slug = models.SlugField(_("Kurzname"), max_length=120, unique=True, allow_unicode=False)
+    geometry = models.JSONField(
+        _("Grenze"),
+        help_text=_("Polygon oder Multipolygon als GeoJSON in WGS84 (Längengrad, Breitengrad)."),
+        validators=[validate_polygon_geojson],
+    )
+    population = models.PositiveIntegerField(_("Einwohnerzahl"), null=True, blank=True)
+    source = models.CharField(
+        _("Quelle"),
+        max_length=255,
+        blank=True,
+        help_text=_("Herkunft der Grenze, z. B. „Vermessungsamt 2024“ oder „Demo-Daten“."),
+    )
+    # Bounding box, derived on save, for cheap spatial pre-filtering on any database.
+    min_lon = models.FloatField(editable=False, default=0)
+    min_lat = models.FloatField(editable=False, default=0)
+    max_lon = models.FloatField(editable=False, default=0)
+    max_lat = models.FloatField(editable=False, default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DistrictQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Stadtteil")
+        verbose_name_plural = _("Stadtteile")
+        ordering = ["name"]
+        indexes = [models.Index(fields=["min_lon", "max_lon", "min_lat", "max_lat"])]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)[:120] or "stadtteil"
+        self.min_lon, self.min_lat, self.max_lon, self.max_lat = geometry_bounds(self.geometry)
+        super().save(*args, **kwargs)
+
+    def as_feature(self) -> dict:
+        return {
+            "type": "Feature",
+            "id": self.slug,
+            "geometry": self.geometry,
+            "properties": {
+                "name": self.name,
+                "slug": self.slug,
+                "population": self.population,
+                "source": self.source,
+            },
+        }
+
+
+# --------------------------------------------------------------------------------------------
+# Site settings
+
+
+def validate_colour(value: str):
+    if not HEX_COLOUR.match(value or ""):
+        raise ValidationError(_("Bitte eine Farbe im Format #1a2b3c angeben."))
+
+
+@register_setting(icon="site")
+class CitySettings(BaseSiteSetting):
+    """Everything that makes an instance one city's: name, look, map and legal pages."""
+
+    city_name = models.CharField(_("Name der Stadt"), max_length=120, default="Musterstadt")
+    site_title = models.CharField(
+        _("Titel der Website"),
+        max_length=160,
+        default="Mitmachen",
+        help_text=_("Erscheint im Seitenkopf und im Fenstertitel, z. B. „Coburg gestalten“."),
+    )
+    tagline = models.CharField(_("Untertitel"), max_length=255, blank=True)
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("Logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    primary_colour = models.CharField(
+        _("Hauptfarbe"),
+        max_length=7,
+        default="#0b5394",
+        validators=[validate_colour],
+        help_text=_("Für Kopfzeile, Schaltflächen und Verweise; muss auf Weiß gut lesbar sein."),
+    )
+    accent_colour = models.CharField(
+        _("Akzentfarbe"),
+        max_length=7,
+        default="#a61c3c",
+        validators=[validate_colour],
+        help_text=_("Für Hervorhebungen; muss auf Weiß gut lesbar sein."),
+    )
+    contact_email = models.EmailField(_("Kontakt-E-Mail"), blank=True)
+
+    map_center_lat = models.FloatField(_("Kartenmitte: Breitengrad"), default=51.1657)
+    map_center_lon = models.FloatField(_("Kartenmitte: Längengrad"), default=10.4515)
+    map_zoom = models.PositiveSmallIntegerField(_("Standard-Zoomstufe"), default=13)
+    map_min_zoom = models.PositiveSmallIntegerField(_("Kleinste Zoomstufe"), default=10)
+    map_max_zoom = models.PositiveSmallIntegerField(_("Größte Zoomstufe"), default=19)
+    map_bounds_south = models.FloatField(_("Kartengrenze Süd"), null=True, blank=True)
+    map_bounds_west = models.FloatField(_("Kartengrenze West"), null=True, blank=True)
+    map_bounds_north = models.FloatField(_("Kartengrenze Nord"), null=True, blank=True)
+    map_bounds_east = models.FloatField(_("Kartengrenze Ost"), null=True, blank=True)
+    tile_url = models.CharField(
+        _("Kachel-Adresse"),
+        max_length=255,
+        default="https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        help_text=_("URL-Vorlage des Kartendienstes mit {z}, {x} und {y}."),
+    )
+    tile_attribution = models.CharField(
+        _("Kartennachweis"),
+        max_length=255,
+        default="© OpenStreetMap-Mitwirkende",
+    )
+
+    imprint_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("Impressum"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    privacy_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("Datenschutzerklärung"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    accessibility_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("Erklärung zur Barrierefreiheit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("city_name"),
+                FieldPanel("site_title"),
+                FieldPanel("tagline"),
+                FieldPanel("logo"),
+                FieldPanel("contact_email"),
+            ],
+            heading=_("Stadt"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("primary_colour"), FieldPanel("accent_colour")],
+            heading=_("Farben"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("map_center_lat"),
+                FieldPanel("map_center_lon"),
+                FieldPanel("map_zoom"),
+                FieldPanel("map_min_zoom"),
+                FieldPanel("map_max_zoom"),
+                FieldPanel("map_bounds_south"),
+                FieldPanel("map_bounds_west"),
+                FieldPanel("map_bounds_north"),
+                FieldPanel("map_bounds_east"),
+                FieldPanel("tile_url"),
+                FieldPanel("tile_attribution"),
+            ],
+            heading=_("Karte"),
+        ),
+        MultiFieldPanel(
+            [
+                PageChooserPanel("imprint_page"),
+                PageChooserPanel("privacy_page"),
+                PageChooserPanel("accessibility_page"),
+            ],
+            heading=_("Rechtliche Seiten"),
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("Einstellungen der Stadt")
+
+    def clean(self):
+        errors = {}
+        for field in ("primary_colour", "accent_colour"):
+            value = getattr(self, field)
+            if HEX_COLOUR.match(value or "") and contrast_ratio(value, "#ffffff") < 4.5:
+                errors[field] = _(
+                    "Diese Farbe ist auf Weiß zu schwach (Kontrast %(ratio).1f:1, nötig 4,5:1)."
+                ) % {"ratio": contrast_ratio(value, "#ffffff")}
+        bounds = [
+            self.map_bounds_south,
+            self.map_bounds_west,
+            self.map_bounds_north,
+            self.map_bounds_east,
+        ]
+        if any(b is not None for b in bounds) and not all(b is not None for b in bounds):
+            errors["map_bounds_south"] = _("Bitte alle vier Kartengrenzen angeben oder keine.")
+        elif all(b is not None for b in bounds):
+            if self.map_bounds_south >= self.map_bounds_north:
+                errors["map_bounds_north"] = _("Die Nordgrenze muss nördlich der Südgrenze liegen.")
+            if self.map_bounds_west >= self.map_bounds_east:
+                errors["map_bounds_east"] = _("Die Ostgrenze muss östlich der Westgrenze liegen.")
+        if not (-90 <= self.map_center_lat <= 90):
+            errors["map_center_lat"] = _("Der Breitengrad liegt zwischen -90 und 90.")
+        if not (-180 <= self.map_center_lon <= 180):
+            errors["map_center_lon"] = _("Der Längengrad liegt zwischen -180 und 180.")
+        if self.map_min_zoom > self.map_max_zoom:
+            errors["map_min_zoom"] = _("Die kleinste Zoomstufe ist größer als die größte.")
+        if not all(part in (self.tile_url or "") for part in ("{z}", "{x}", "{y}")):
+            errors["tile_url"] = _("Die Kachel-Adresse braucht die Platzhalter {z}, {x} und {y}.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def map_bounds(self) -> list[list[float]] | None:
+        if None in (
+            self.map_bounds_south,
+            self.map_bounds_west,
+            self.map_bounds_north,
+            self.map_bounds_east,
+        ):
+            return None
+        return [
+            [self.map_bounds_south, self.map_bounds_west],
+            [self.map_bounds_north, self.map_bounds_east],
+        ]
+
+    def map_options(self) -> dict:
+        """The map configuration handed to the front end (as JSON in a data attribute)."""
+        return {
+            "center": [self.map_center_lat, self.map_center_lon],
+            "zoom": self.map_zoom,
+            "minZoom": self.map_min_zoom,
+            "maxZoom": self.map_max_zoom,
+            "bounds": self.map_bounds,
+            "tileUrl": self.tile_url,
+            "attribution": self.tile_attribution,
+        }
+
+
+# --------------------------------------------------------------------------------------------
+# Pages
+
+
+class HomePage(Page):
+    """The start page of a city's site: hero, teasers, news and featured items."""
+
+    hero_title = models.CharField(_("Aufmacher: Titel"), max_length=160, blank=True)
+    hero_text = models.TextField(_("Aufmacher: Text"), blank=True)
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("Aufmacher: Bild"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    hero_link = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("Aufmacher: Verweis"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    hero_link_label = models.CharField(_("Aufmacher: Beschriftung"), max_length=60, blank=True)
+    teasers = StreamField(
+        [("teaser", TeaserBlock())], verbose_name=_("Teaser"), blank=True, use_json_field=True
+    )
+    body = StreamField(CivicStreamBlock(), verbose_name=_("Inhalt"), blank=True)
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel(
+            [
+                FieldPanel("hero_title"),
+                FieldPanel("hero_text"),
+                FieldPanel("hero_image"),
+                PageChooserPanel("hero_link"),
+                FieldPanel("hero_link_label"),
+            ],
+            heading=_("Aufmacher"),
+        ),
+        FieldPanel("teasers"),
+        FieldPanel("body"),
+    ]
+
+    parent_page_types = ["wagtailcore.Page"]
+    # Domain apps add their index pages through civic.registry.register_home_child().
+    subpage_types = registry.HOME_CHILD_PAGE_TYPES
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("Startseite")
+
+    def latest_news(self, limit: int = 3):
+        return (
+            NewsPage.objects.live()
+            .public()
+            .descendant_of(self)
+            .select_related("image")
+            .order_by("-date", "-first_published_at")[:limit]
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["latest_news"] = self.latest_news()
+        featured = []
+        for fn in hooks.get_hooks("civic_home_featured"):
+            featured.extend(fn(request, self) or [])
+        context["featured_items"] = featured
+        return context
+
+
+class StandardPage(Page):
+    """A content page built from the shared block set (also Impressum, Datenschutz, ...)."""
+
+    intro = models.TextField(_("Einleitung"), blank=True)
+    body = StreamField(CivicStreamBlock(), verbose_name=_("Inhalt"), blank=True)
+
+    search_fields = Page.search_fields + [
+        index.SearchField("intro"),
+        index.SearchField("body"),
+    ]
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+
+    parent_page_types = ["civic.HomePage", "civic.StandardPage"]
+    subpage_types = ["civic.StandardPage"]
+
+    class Meta:
+        verbose_name = _("Inhaltsseite")
+        verbose_name_plural = _("Inhaltsseiten")
+
+
+class NewsIndexPage(Page):
+    """"Aktuelles": the list of news articles, newest first, ten a page."""
+
+    intro = models.TextField(_("Einleitung"), blank=True)
+    per_page = 10
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+
+    parent_page_types = ["civic.HomePage"]
+    subpage_types = ["civic.NewsPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("Nachrichtenübersicht")
+
+    def articles(self):
+        return (
+            NewsPage.objects.live()
+            .public()
+            .child_of(self)
+            .select_related("image")
+            .order_by("-date", "-first_published_at")
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        paginator = Paginator(self.articles(), self.per_page)
+        try:
+            page_obj = paginator.page(request.GET.get("seite", 1))
+        except PageNotAnInteger:
+            page_obj = paginator.page(1)
+        except EmptyPage:
+            page_obj = paginator.page(paginator.num_pages)
+        context["page_obj"] = page_obj
+        context["articles"] = page_obj.object_list
+        return context
+
+
+class NewsPage(Page):
+    """A news article ("Aktuelles")."""
+
+    date = models.DateField(_("Datum"), default=timezone.localdate)
+    intro = models.TextField(_("Anrisstext"), max_length=400)
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("Bild"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    body = StreamField(CivicStreamBlock(), verbose_name=_("Inhalt"), blank=True)
+
+    search_fields = Page.search_fields + [
+        index.SearchField("intro"),
+        index.SearchField("body"),
+        index.FilterField("date"),
+    ]
+    content_panels = Page.content_panels + [
+        FieldPanel("date"),
+        FieldPanel("intro"),
+        FieldPanel("image"),
+        FieldPanel("body"),
+    ]
+
+    parent_page_types = ["civic.NewsIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("Nachricht")
+        verbose_name_plural = _("Nachrichten")
+        ordering = ["-date"]
+
+    @cached_property
+    def news_index(self):
+        return self.get_parent().specific

@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from civic import views
+from civic.api import api
+
+urlpatterns = [
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("api/", api.urls),
+    path("theme.css", views.theme_css, name="theme_css"),
+    path("comments/", include("django_comments_xtd.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# German lives at /, English at /en/: shareable, cacheable, German first.
+urlpatterns += i18n_patterns(
+    path("konto/", include("allauth.urls")),
+    path("", include("civic.urls_public")),
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)
