@@ -51,9 +51,30 @@ class QuoteBlock(blocks.StructBlock):
         description = _("Ein hervorgehobenes Zitat mit Quelle.")
 
 
+def validate_link_target(value: str) -> None:
+    """A site-relative path ("/konto/signup/") or an absolute http(s) address."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import URLValidator
+
+    if not value or (value.startswith("/") and not value.startswith("//")):
+        return
+    try:
+        URLValidator(schemes=["http", "https", "mailto"])(value)
+    except ValidationError as exc:
+        raise ValidationError(
+            _("Bitte eine Adresse wie https://… oder einen Pfad wie /konto/signup/ angeben.")
+        ) from exc
+
+
 class LinkBlock(blocks.StructBlock):
     page = blocks.PageChooserBlock(label=_("Seite"), required=False)
-    url = blocks.URLBlock(label=_("Oder externe Adresse"), required=False)
+    url = blocks.CharBlock(
+        label=_("Oder Adresse"),
+        required=False,
+        max_length=500,
+        validators=[validate_link_target],
+        help_text=_("Externe Adresse (https://…) oder Pfad auf dieser Website (/…)."),
+    )
 
     def clean(self, value):
         from django.core.exceptions import ValidationError

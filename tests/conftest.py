@@ -9,3 +9,11 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def home_page(db):
+    """The site's home page (created by the civic migration)."""
+    from civic.models import HomePage
+
+    return HomePage.objects.get(depth=2)
