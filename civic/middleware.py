@@ -5,11 +5,10 @@ Wagtail's own admin still renders a few inline scripts and styles upstream, so p
 settings.CSP_ADMIN_PATH_PREFIXES get those two directives widened – and nothing else.
 """
 
+from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
-
-from csp.middleware import CSPMiddleware, PolicyParts
 
 
 class CivicCSPMiddleware(CSPMiddleware):

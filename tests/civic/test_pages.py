@@ -100,13 +100,13 @@ def test_main_navigation_from_page_tree(client, home_page):
 @pytest.mark.django_db
 def test_home_page_query_count_constant(client, home_page, django_assert_max_num_queries):
     index = NewsIndexPageFactory(parent=home_page)
-    for i in range(3):
+    for _i in range(3):
         StandardPageFactory(parent=home_page, show_in_menus=True)
         NewsPageFactory(parent=index)
     client.get("/")  # warm caches (site root paths)
     with django_assert_max_num_queries(20) as small:
         client.get("/")
-    for i in range(20):
+    for _i in range(20):
         StandardPageFactory(parent=home_page, show_in_menus=True)
         NewsPageFactory(parent=index)
     with django_assert_max_num_queries(len(small.captured_queries)):
