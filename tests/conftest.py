@@ -4,6 +4,18 @@ import pytest
 from django.core.cache import cache
 
 
+def pytest_sessionstart(session):
+    """Compile the translation catalogues, so English tests see English even without `make`."""
+    from pathlib import Path
+
+    from civic.management.commands.compile_translations import compile_catalogue
+
+    for po_path in (Path(__file__).resolve().parent.parent / "locale").glob(
+        "*/LC_MESSAGES/django.po"
+    ):
+        compile_catalogue(po_path)
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()

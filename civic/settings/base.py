@@ -19,7 +19,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "civic.apps_users.CivicUsersAppConfig",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",

@@ -1,4 +1,10 @@
-"""Compile the project's .po files to .mo with polib (no GNU gettext needed on the machine)."""
+"""Compile the project's .po files to .mo with polib (no GNU gettext needed on the machine).
+
+``locale/<lang>/LC_MESSAGES/django.po`` is what ``makemessages`` maintains. An optional
+``overrides.po`` beside it holds our wording for third-party messages (e.g. allauth's German uses
+"du", the city addresses residents with "Sie"); its entries are merged into ``django.mo``, which
+Django reads before the third-party catalogues because ``LOCALE_PATHS`` come first.
+"""
 
 from pathlib import Path
 
@@ -7,17 +13,36 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 
+def compile_catalogue(po_path: Path) -> Path:
+    catalogue = polib.pofile(str(po_path))
+    overrides_path = po_path.with_name("overrides.po")
+    if overrides_path.exists():
+        known = {(e.msgctxt, e.msgid): e for e in catalogue}
+        for entry in polib.pofile(str(overrides_path)):
+            if not entry.msgstr and not entry.msgstr_plural:
+                continue
+            existing = known.get((entry.msgctxt, entry.msgid))
+            if existing is not None:
+                catalogue.remove(existing)
+            catalogue.append(entry)
+    mo_path = po_path.with_suffix(".mo")
+    catalogue.save_as_mofile(str(mo_path))
+    return mo_path
+
+
 class Command(BaseCommand):
-    help = "Compile locale/*/LC_MESSAGES/*.po to .mo files (pure Python, no msgfmt needed)."
+    help = "Compile locale/*/LC_MESSAGES/django.po (+ overrides.po) to django.mo with polib."
 
     def handle(self, *args, **options):
         compiled = 0
         for locale_dir in settings.LOCALE_PATHS:
-            for po_path in sorted(Path(locale_dir).glob("*/LC_MESSAGES/*.po")):
+            for po_path in sorted(Path(locale_dir).glob("*/LC_MESSAGES/django.po")):
                 mo_path = po_path.with_suffix(".mo")
-                if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+                sources = [po_path, po_path.with_name("overrides.po")]
+                newest = max(p.stat().st_mtime for p in sources if p.exists())
+                if mo_path.exists() and mo_path.stat().st_mtime >= newest:
                     continue
-                polib.pofile(str(po_path)).save_as_mofile(str(mo_path))
+                compile_catalogue(po_path)
                 compiled += 1
                 if options["verbosity"] > 1:
                     self.stdout.write(f"compiled {po_path}")
