@@ -1,5 +1,6 @@
 """Domain verbs of the civic app: finding the district of a point, assigning roles."""
 
+import secrets
 import threading
 
 from django.core.cache import cache
@@ -15,14 +16,21 @@ def invalidate_district_index() -> None:
     try:
         cache.incr(_DISTRICT_INDEX_VERSION_KEY)
     except ValueError:
-        cache.set(_DISTRICT_INDEX_VERSION_KEY, 1, None)
+        cache.set(_DISTRICT_INDEX_VERSION_KEY, _fresh_version(), None)
+
+
+def _fresh_version() -> int:
+    # Random, not 1: after the cache was cleared (restart, flush), a process must not mistake
+    # its old index, built under an earlier version 1, for the current one.
+    return secrets.randbits(62)
 
 
 def _current_version() -> int:
     version = cache.get(_DISTRICT_INDEX_VERSION_KEY)
     if version is None:
-        cache.add(_DISTRICT_INDEX_VERSION_KEY, 1, None)
-        version = cache.get(_DISTRICT_INDEX_VERSION_KEY, 1)
+        fresh = _fresh_version()
+        cache.add(_DISTRICT_INDEX_VERSION_KEY, fresh, None)
+        version = cache.get(_DISTRICT_INDEX_VERSION_KEY, fresh)
     return version
 
 

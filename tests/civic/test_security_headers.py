@@ -1,4 +1,4 @@
-"""Content Security Policy: strict on the public site, widened only where Wagtail's admin needs it."""
+"""Content Security Policy: strict on the public site, widened only where the admin needs it."""
 
 import pytest
 

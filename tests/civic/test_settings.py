@@ -16,7 +16,9 @@ PRODUCTION_ENV = {
 
 
 def run_manage(*args, env_overrides=None, drop=()):
-    env = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV and k not in drop}
+    # Browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for the live server; a deployment never would.
+    skip = {*PRODUCTION_ENV, *drop, "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in skip}
     env.update(env_overrides or {})
     env["DJANGO_SETTINGS_MODULE"] = "civic.settings.production"
     return subprocess.run(
