@@ -9,6 +9,8 @@ import json
 
 DEMO_PASSWORD = "Coburg-Demo-2026"  # noqa: S105 - printed on the console, demo only
 SITE_TITLE = "Coburg gestalten"
+DEMO_HOST = "127.0.0.1"
+DEMO_PORT = 8000
 
 CITY_SETTINGS = {
     "city_name": "Coburg",

@@ -72,7 +72,20 @@ class Command(BaseCommand):
         site = home.get_site()
         if site is not None and site.site_name != content.SITE_TITLE:
             site.site_name = content.SITE_TITLE
+            if (site.hostname, site.port) == ("localhost", 80):
+                # The demo is served by `make run`: full URLs (admin "view live", e-mails) match it.
+                site.hostname, site.port = content.DEMO_HOST, content.DEMO_PORT
             site.save()
+        # django.contrib.sites (used by allauth and django-comments-xtd for names and links).
+        from django.contrib.sites.models import Site as DjangoSite
+
+        DjangoSite.objects.update_or_create(
+            pk=1,
+            defaults={
+                "domain": f"{content.DEMO_HOST}:{content.DEMO_PORT}",
+                "name": content.SITE_TITLE,
+            },
+        )
         return HomePage.objects.get(pk=home.pk)
 
     def _child(self, parent, model, slug, **fields):
@@ -194,7 +207,7 @@ class Command(BaseCommand):
         for spec in content.DEMO_USERS:
             roles = ", ".join(spec["roles"]) + (" + Administrator" if spec.get("superuser") else "")
             self.stdout.write(f"  {spec['email']:<32} Passwort: {password:<20} ({roles})")
-        self.stdout.write("  Verwaltung: http://127.0.0.1:8000/admin/")
+        self.stdout.write(f"  Verwaltung: http://{content.DEMO_HOST}:{content.DEMO_PORT}/admin/")
 
 
 __all__ = ["Command", "EDITORS", "RESIDENTS", "STEERING"]
