@@ -66,6 +66,13 @@ def validate_link_target(value: str) -> None:
         ) from exc
 
 
+class LinkValue(blocks.StructValue):
+    def href(self) -> str:
+        """The chosen page's URL, else the typed address."""
+        page = self.get("page")
+        return (page.url or "") if page else (self.get("url") or "")
+
+
 class LinkBlock(blocks.StructBlock):
     page = blocks.PageChooserBlock(label=_("Seite"), required=False)
     url = blocks.CharBlock(
@@ -90,6 +97,7 @@ class LinkBlock(blocks.StructBlock):
     class Meta:
         icon = "link"
         label = _("Verweis")
+        value_class = LinkValue
 
 
 class CallToActionBlock(blocks.StructBlock):

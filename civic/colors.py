@@ -2,6 +2,9 @@
 
 import re
 
+# WCAG 2.1 AA, success criterion 1.4.3: normal text needs 4.5:1 against its background.
+MIN_TEXT_CONTRAST = 4.5
+
 HEX_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
 
 

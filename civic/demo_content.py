@@ -7,6 +7,8 @@ configuration and data alone.
 import datetime
 import json
 
+from civic.roles import EDITORS, RESIDENTS, STEERING
+
 DEMO_PASSWORD = "Coburg-Demo-2026"  # noqa: S105 - printed on the console, demo only
 SITE_TITLE = "Coburg gestalten"
 DEMO_HOST = "127.0.0.1"
@@ -322,23 +324,23 @@ DEMO_USERS = [
     {
         "email": "admin@coburg.example",
         "display_name": "Administration",
-        "roles": ["Redaktion"],
+        "roles": [EDITORS],
         "superuser": True,
     },
     {
         "email": "redaktion@coburg.example",
         "display_name": "Redaktion Stadtgedächtnis",
-        "roles": ["Redaktion"],
+        "roles": [EDITORS],
     },
     {
         "email": "steuerung@coburg.example",
         "display_name": "Steuerungsgruppe",
-        "roles": ["Steuerungsgruppe"],
+        "roles": [STEERING],
     },
     {
         "email": "buergerin@coburg.example",
         "display_name": "Anna K.",
-        "roles": ["Bürgerinnen und Bürger"],
+        "roles": [RESIDENTS],
         "district": "Ketschendorf",
     },
 ]

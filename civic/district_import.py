@@ -13,7 +13,6 @@ import os
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from civic.models import District
@@ -21,7 +20,6 @@ from civic.models import District
 #: Coordinates are stored with six decimals (about 10 cm), plenty for district boundaries.
 COORDINATE_PRECISION = 6
 _NAME_MAX_LENGTH = District._meta.get_field("name").max_length
-_SLUG_MAX_LENGTH = District._meta.get_field("slug").max_length
 _SOURCE_MAX_LENGTH = District._meta.get_field("source").max_length
 _POPULATION_MAX = 2_147_483_647  # PositiveIntegerField on PostgreSQL
 
@@ -364,7 +362,7 @@ def _rounded(value):
 
 
 def _unique_slug(name: str, used: set[str]) -> str:
-    base = slugify(name)[: _SLUG_MAX_LENGTH - 4] or "stadtteil"
+    base = District.slug_for(name)
     slug, counter = base, 2
     while slug in used:
         slug = f"{base}-{counter}"

@@ -9,12 +9,12 @@ import json
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from leaflet.forms.widgets import LeafletWidget
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from civic.geo import validate_polygon_geojson
+from civic.models import CitySettings, District
 
 
 def geojson_text(value) -> str:
@@ -95,19 +95,17 @@ class PolygonGeoJSONField(forms.CharField):
 
 
 def _map_settings_overrides() -> dict:
-    """Tiles, centre and zoom of the admin map, from the default site's CitySettings."""
+    """django-leaflet's settings for the admin map, from the default site's CitySettings."""
     from wagtail.models import Site
 
-    from civic.models import CitySettings
-
     site = Site.objects.filter(is_default_site=True).first()
-    city = CitySettings.for_site(site) if site else CitySettings()
+    options = (CitySettings.for_site(site) if site else CitySettings()).map_options()
     return {
-        "TILES": [(city.city_name, city.tile_url, {"attribution": city.tile_attribution})],
-        "DEFAULT_CENTER": (city.map_center_lat, city.map_center_lon),
-        "DEFAULT_ZOOM": city.map_zoom,
-        "MIN_ZOOM": city.map_min_zoom,
-        "MAX_ZOOM": city.map_max_zoom,
+        "TILES": [("", options["tileUrl"], {"attribution": options["attribution"]})],
+        "DEFAULT_CENTER": tuple(options["center"]),
+        "DEFAULT_ZOOM": options["zoom"],
+        "MIN_ZOOM": options["minZoom"],
+        "MAX_ZOOM": options["maxZoom"],
     }
 
 
@@ -134,5 +132,5 @@ class DistrictAdminForm(WagtailAdminModelForm):
         cleaned_data = super().clean()
         if "slug" in self.fields and not cleaned_data.get("slug") and cleaned_data.get("name"):
             # Set here (not in save) so the uniqueness check reports a clash as a form error.
-            cleaned_data["slug"] = slugify(cleaned_data["name"])[:120] or "stadtteil"
+            cleaned_data["slug"] = District.slug_for(cleaned_data["name"])
         return cleaned_data

@@ -2,9 +2,10 @@
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import Paginator
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +18,7 @@ from wagtail.search import index
 
 from civic import registry
 from civic.blocks import CivicStreamBlock, TeaserBlock
-from civic.colors import HEX_COLOUR, contrast_ratio
+from civic.colors import HEX_COLOUR, MIN_TEXT_CONTRAST, contrast_ratio
 from civic.geo import geometry_bounds, validate_polygon_geojson
 
 # --------------------------------------------------------------------------------------------
@@ -143,9 +144,15 @@ class District(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.name)[:120] or "stadtteil"
+            self.slug = self.slug_for(self.name)
         self.min_lon, self.min_lat, self.max_lon, self.max_lat = geometry_bounds(self.geometry)
         super().save(*args, **kwargs)
+
+    @classmethod
+    def slug_for(cls, name: str) -> str:
+        """The slug a district of this name gets (room left for a "-2" suffix)."""
+        max_length = cls._meta.get_field("slug").max_length
+        return slugify(name)[: max_length - 4] or "stadtteil"
 
     def as_feature(self) -> dict:
         return {
@@ -300,10 +307,17 @@ class CitySettings(BaseSiteSetting):
         errors = {}
         for field in ("primary_colour", "accent_colour"):
             value = getattr(self, field)
-            if HEX_COLOUR.match(value or "") and contrast_ratio(value, "#ffffff") < 4.5:
+            if not HEX_COLOUR.match(value or ""):
+                continue
+            ratio = contrast_ratio(value, "#ffffff")
+            if ratio < MIN_TEXT_CONTRAST:
                 errors[field] = _(
-                    "Diese Farbe ist auf Weiß zu schwach (Kontrast %(ratio).1f:1, nötig 4,5:1)."
-                ) % {"ratio": contrast_ratio(value, "#ffffff")}
+                    "Diese Farbe ist auf Weiß zu schwach "
+                    "(Kontrast %(ratio)s:1, nötig %(minimum)s:1)."
+                ) % {
+                    "ratio": number_format(ratio, 1),
+                    "minimum": number_format(MIN_TEXT_CONTRAST, 1),
+                }
         bounds = [
             self.map_bounds_south,
             self.map_bounds_west,
@@ -341,6 +355,19 @@ class CitySettings(BaseSiteSetting):
             [self.map_bounds_south, self.map_bounds_west],
             [self.map_bounds_north, self.map_bounds_east],
         ]
+
+    def theme_css(self) -> str:
+        """The site's colours as CSS custom properties (defaults where a value is malformed)."""
+        def colour(name: str) -> str:
+            value = getattr(self, name)
+            return value if HEX_COLOUR.match(value or "") else self._meta.get_field(name).default
+
+        return (
+            ":root {\n"
+            f"  --civic-primary: {colour('primary_colour')};\n"
+            f"  --civic-accent: {colour('accent_colour')};\n"
+            "}\n"
+        )
 
     def map_options(self) -> dict:
         """The map configuration handed to the front end (as JSON in a data attribute)."""
@@ -474,13 +501,7 @@ class NewsIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        paginator = Paginator(self.articles(), self.per_page)
-        try:
-            page_obj = paginator.page(request.GET.get("seite", 1))
-        except PageNotAnInteger:
-            page_obj = paginator.page(1)
-        except EmptyPage:
-            page_obj = paginator.page(paginator.num_pages)
+        page_obj = Paginator(self.articles(), self.per_page).get_page(request.GET.get("seite"))
         context["page_obj"] = page_obj
         context["articles"] = page_obj.object_list
         return context

@@ -19,8 +19,7 @@ ALL_ROLES = (RESIDENTS, EDITORS, STEERING)
 
 def make_resident(user) -> None:
     """Add the user to the residents group (idempotent)."""
-    group, _ = Group.objects.get_or_create(name=RESIDENTS)
-    user.groups.add(group)
+    assign_role(user, RESIDENTS)
 
 
 def assign_role(user, role: str) -> None:

@@ -1,11 +1,14 @@
-"""Domain verbs of the civic app: finding the district of a point, assigning roles."""
+"""Domain verbs of the civic app: finding the district of a point, searching the site."""
 
 import secrets
 import threading
 
 from django.core.cache import cache
+from wagtail import hooks
+from wagtail.models import Page, Site
 
 from civic.models import District
+from civic.registry import SearchHit
 
 _DISTRICT_INDEX_VERSION_KEY = "civic:district-index-version"
 _local = threading.local()
@@ -85,3 +88,24 @@ def district_for_point(lon: float, lat: float) -> District | None:
     if district_id is None:
         return None
     return District.objects.filter(pk=district_id).first()
+
+
+def site_search(request, query: str, limit: int = 100) -> list:
+    """Live, public pages of the request's site matching ``query``, then the hits that domain
+    apps add through the ``civic_search_results`` hook, as :class:`civic.registry.SearchHit`."""
+    pages = Page.objects.live().public()
+    site = Site.find_for_request(request)
+    if site:
+        pages = pages.descendant_of(site.root_page, inclusive=True)
+    hits = [
+        SearchHit(
+            title=page.title,
+            url=page.get_url(request) or "",
+            summary=page.search_description or getattr(page, "intro", ""),
+            kind=str(page._meta.verbose_name),
+        )
+        for page in pages.specific().search(query)[:limit]
+    ]
+    for fn in hooks.get_hooks("civic_search_results"):
+        hits.extend(fn(request, query) or [])
+    return hits

@@ -4,19 +4,18 @@ import hashlib
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView, UpdateView
 from wagtail import hooks
-from wagtail.models import Page, Site
+from wagtail.models import Site
 
-from civic.colors import HEX_COLOUR
 from civic.forms import ProfileForm
 from civic.models import CitySettings, District
-from civic.registry import SearchHit
+from civic.services import site_search
 
 
 class MyAreaView(LoginRequiredMixin, UpdateView):
@@ -43,7 +42,7 @@ class MyAreaView(LoginRequiredMixin, UpdateView):
 
 
 class SearchView(TemplateView):
-    """Site search over pages; domain apps add their results via the civic_search_results hook."""
+    """Site search: pages, plus what the domain apps add through the civic_search_results hook."""
 
     template_name = "civic/search.html"
     per_page = 10
@@ -51,31 +50,8 @@ class SearchView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         query = (self.request.GET.get("q") or "").strip()[:200]
-        hits: list[SearchHit] = []
-        if query:
-            site = Site.find_for_request(self.request)
-            pages = Page.objects.live().public()
-            if site:
-                pages = pages.descendant_of(site.root_page, inclusive=True)
-            for page in pages.specific().search(query)[:100]:
-                hits.append(
-                    SearchHit(
-                        title=page.title,
-                        url=page.get_url(self.request) or "",
-                        summary=getattr(page, "search_description", "")
-                        or getattr(page, "intro", ""),
-                        kind=str(page.specific_class._meta.verbose_name),
-                    )
-                )
-            for fn in hooks.get_hooks("civic_search_results"):
-                hits.extend(fn(self.request, query) or [])
-        paginator = Paginator(hits, self.per_page)
-        try:
-            page_obj = paginator.page(self.request.GET.get("seite", 1))
-        except PageNotAnInteger:
-            page_obj = paginator.page(1)
-        except EmptyPage:
-            page_obj = paginator.page(paginator.num_pages)
+        hits = site_search(self.request, query) if query else []
+        page_obj = Paginator(hits, self.per_page).get_page(self.request.GET.get("seite"))
         context.update(query=query, page_obj=page_obj, hits=page_obj.object_list)
         return context
 
@@ -95,10 +71,7 @@ class DistrictListView(TemplateView):
 def theme_css(request):
     """The site's colours as CSS custom properties (inline styles are barred by the CSP)."""
     site = Site.find_for_request(request)
-    city = CitySettings.for_site(site) if site else CitySettings()
-    primary = city.primary_colour if HEX_COLOUR.match(city.primary_colour or "") else "#0b5394"
-    accent = city.accent_colour if HEX_COLOUR.match(city.accent_colour or "") else "#a61c3c"
-    css = f":root {{\n  --civic-primary: {primary};\n  --civic-accent: {accent};\n}}\n"
+    css = (CitySettings.for_site(site) if site else CitySettings()).theme_css()
     response = HttpResponse(css, content_type="text/css; charset=utf-8")
     response["Cache-Control"] = "public, max-age=300"
     response["ETag"] = '"' + hashlib.sha256(css.encode()).hexdigest()[:16] + '"'

@@ -472,3 +472,15 @@ def test_signup_from_english_page_mails_an_english_link(client, mailoutbox, city
 
     assert response["Location"] == "/en/konto/confirm-email/"
     assert link_in(mailoutbox[0]).startswith("/en/konto/confirm-email/")
+
+
+def test_my_area_refuses_too_long_name_and_keeps_the_input(client, verified_user):
+    client.force_login(verified_user)
+    too_long = "Sehr langer Name " * 6  # 102 characters, the limit is 80
+    response = client.post(reverse("civic:my_area"), {"display_name": too_long, "district": ""})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "höchstens 80 Zeichen" in html
+    assert too_long.strip() in html  # what was typed is shown again
+    verified_user.refresh_from_db()
+    assert verified_user.display_name == "Person P."

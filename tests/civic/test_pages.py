@@ -111,3 +111,49 @@ def test_home_page_query_count_constant(client, home_page, django_assert_max_num
         NewsPageFactory(parent=index)
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get("/")
+
+
+@pytest.mark.django_db
+def test_link_blocks_point_to_page_or_address(client, home_page):
+    target = StandardPageFactory(parent=home_page, title="Ziel", slug="ziel")
+    page = StandardPageFactory(
+        parent=home_page,
+        slug="mit-verweisen",
+        body=[
+            (
+                "call_to_action",
+                {
+                    "title": "Mitmachen",
+                    "text": "",
+                    "link": {"page": target, "url": ""},
+                    "button_label": "Zur Zielseite",
+                },
+            ),
+            (
+                "call_to_action",
+                {
+                    "title": "Konto",
+                    "text": "",
+                    "link": {"page": None, "url": "/konto/signup/"},
+                    "button_label": "Registrieren",
+                },
+            ),
+        ],
+    )
+    html = client.get(page.url).content.decode()
+    assert '<a class="button" href="/ziel/">Zur Zielseite</a>' in html
+    assert '<a class="button" href="/konto/signup/">Registrieren</a>' in html
+
+
+@pytest.mark.django_db
+def test_news_index_query_count_constant(client, home_page, django_assert_max_num_queries):
+    index = NewsIndexPageFactory(parent=home_page)
+    for _i in range(2):
+        NewsPageFactory(parent=index)
+    client.get(index.url)
+    with django_assert_max_num_queries(30) as small:
+        client.get(index.url)
+    for _i in range(15):
+        NewsPageFactory(parent=index)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get(index.url)

@@ -139,3 +139,32 @@ def test_only_the_editorial_team_has_page_permissions(home_page):
     assert {"add_page", "change_page", "publish_page"} <= codenames
     assert not GroupPagePermission.objects.filter(group__name__in=[RESIDENTS, STEERING]).exists()
     assert not Group.objects.get(name=RESIDENTS).permissions.exists()
+
+
+@pytest.mark.parametrize(
+    ("role", "allowed"),
+    [("resident", False), ("steering", False), ("editor", True), ("superuser", True)],
+)
+@pytest.mark.parametrize("url_name", ["page_edit", "settings", "district_add"])
+def test_admin_editing_urls_per_role(client, home_page, role, allowed, url_name):
+    """The steering group enters the admin, but cannot edit pages, settings or districts."""
+    from django.urls import reverse
+    from wagtail.models import Site
+
+    urls = {
+        "page_edit": reverse("wagtailadmin_pages:edit", args=[home_page.pk]),
+        "settings": reverse(
+            "wagtailsettings:edit",
+            args=["civic", "citysettings", Site.objects.get(is_default_site=True).pk],
+        ),
+        "district_add": reverse("wagtailsnippets_civic_district:add"),
+    }
+    client.force_login(make_user(role))
+    response = client.get(urls[url_name])
+    if allowed:
+        assert response.status_code == 200
+    else:
+        # Wagtail answers a denied admin view with a redirect to the dashboard or a 403.
+        assert response.status_code in (302, 403)
+        if response.status_code == 302:
+            assert not response["Location"].startswith(urls[url_name])

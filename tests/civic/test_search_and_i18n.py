@@ -44,3 +44,17 @@ def test_language_switcher_links_to_same_page(client, home_page):
     assert 'href="/en/ueber-uns/" hreflang="en"' in html
     html_en = client.get("/en/ueber-uns/").content.decode()
     assert 'href="/ueber-uns/" hreflang="de"' in html_en
+
+
+@pytest.mark.django_db
+def test_search_query_count_constant(client, home_page, django_assert_max_num_queries):
+    for i in range(2):
+        StandardPageFactory(parent=home_page, title=f"Radweg {i}", slug=f"radweg-{i}")
+    client.get("/suche/", {"q": "Radweg"})
+    with django_assert_max_num_queries(30) as small:
+        client.get("/suche/", {"q": "Radweg"})
+    for i in range(2, 14):
+        StandardPageFactory(parent=home_page, title=f"Radweg {i}", slug=f"radweg-{i}")
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        html = client.get("/suche/", {"q": "Radweg"}).content.decode()
+    assert "14 Treffer" in html

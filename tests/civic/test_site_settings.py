@@ -77,3 +77,28 @@ def test_map_options_come_from_settings(client, city):
     html = client.get("/stadtteile/").content.decode()
     assert '"center": [50.5, 11.5]' in html
     assert "https://tiles.example.org/{z}/{x}/{y}.png" in html
+
+
+def test_contrast_error_uses_german_number_format(city):
+    city.primary_colour = "#ffdd00"
+    with pytest.raises(ValidationError) as exc:
+        city.full_clean()
+    assert "(Kontrast 1,3:1, nötig 4,5:1)" in exc.value.message_dict["primary_colour"][0]
+
+
+def test_admin_settings_form_keeps_input_on_error(admin_client, city):
+    from django.forms.models import model_to_dict
+    from django.urls import reverse
+
+    data = {k: ("" if v is None else v) for k, v in model_to_dict(city).items()}
+    data.pop("id", None)
+    data.pop("site", None)
+    data.update(primary_colour="#ffdd00", tagline="Neuer Untertitel")
+    url = reverse("wagtailsettings:edit", args=["civic", "citysettings", city.site_id])
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "zu schwach" in html
+    assert 'value="Neuer Untertitel"' in html and 'value="#ffdd00"' in html
+    city.refresh_from_db()
+    assert city.tagline != "Neuer Untertitel"

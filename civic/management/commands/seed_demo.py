@@ -13,7 +13,7 @@ from django.db import transaction
 from civic import demo_content as content
 from civic.models import CitySettings, District, HomePage, NewsIndexPage, NewsPage, StandardPage
 from civic.registry import SEED_STEPS
-from civic.roles import EDITORS, RESIDENTS, STEERING, assign_role
+from civic.roles import assign_role
 
 DEMO_DISTRICTS = Path(__file__).resolve().parents[2] / "demo" / "coburg_stadtteile.geojson"
 
@@ -209,5 +209,3 @@ class Command(BaseCommand):
             self.stdout.write(f"  {spec['email']:<32} Passwort: {password:<20} ({roles})")
         self.stdout.write(f"  Verwaltung: http://{content.DEMO_HOST}:{content.DEMO_PORT}/admin/")
 
-
-__all__ = ["Command", "EDITORS", "RESIDENTS", "STEERING"]
