@@ -7,3 +7,11 @@ class AgendaConfig(AppConfig):
     label = "agenda"
     verbose_name = _("Digitale Agenda")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Each module registers its part (hooks, seed steps, API routers, comment targets).
+        from agenda import (
+            registration,  # noqa: F401
+            rules,  # noqa: F401
+            steering_registration,  # noqa: F401
+        )

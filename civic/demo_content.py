@@ -134,6 +134,63 @@ PAGES = [
         ),
     },
     {
+        "slug": "impressum",
+        "title": "Impressum",
+        "intro": "Angaben gemäß § 5 DDG (Demo-Inhalt).",
+        "body": stream(
+            (
+                "paragraph",
+                p(
+                    "Dies ist eine Demo-Installation. Hier steht im Betrieb das Impressum der "
+                    "Stadt: Name und Anschrift, Vertretungsberechtigte, Kontakt, "
+                    "Aufsichtsbehörde und die für den Inhalt verantwortliche Person.",
+                    "Stadt Coburg (Demo) · Markt 1 · 96450 Coburg · beteiligung@coburg.example",
+                ),
+            ),
+        ),
+    },
+    {
+        "slug": "datenschutz",
+        "title": "Datenschutzerklärung",
+        "intro": "Wie wir mit Ihren Daten umgehen (Demo-Inhalt).",
+        "body": stream(
+            ("heading", {"text": "Welche Daten wir speichern", "level": "h2"}),
+            (
+                "paragraph",
+                p(
+                    "Für ein Konto speichern wir Ihre E-Mail-Adresse, ein Passwort (nur "
+                    "verschlüsselt), einen öffentlichen Namen und – freiwillig – Ihren "
+                    "Stadtteil. Ihre E-Mail-Adresse wird nie veröffentlicht.",
+                    "Diese Website lädt keine Schriften, Skripte oder Bilder von fremden "
+                    "Servern; nur die Kartenkacheln kommen vom eingestellten Kartendienst.",
+                ),
+            ),
+        ),
+    },
+    {
+        "slug": "barrierefreiheit",
+        "title": "Erklärung zur Barrierefreiheit",
+        "intro": (
+            "Die Stadt ist bemüht, ihre Website im Einklang mit der BITV 2.0 barrierefrei "
+            "zugänglich zu machen (Demo-Inhalt)."
+        ),
+        "body": stream(
+            (
+                "paragraph",
+                p(
+                    "Diese Website soll die Anforderungen der WCAG 2.1 auf Stufe AA erfüllen. "
+                    "Zu jeder Karte gibt es eine Liste mit denselben Inhalten.",
+                    "Barrieren melden: Schreiben Sie uns an beteiligung@coburg.example. Wir "
+                    "antworten innerhalb von zwei Wochen.",
+                ),
+            ),
+        ),
+    },
+]
+
+# Entry pages of the domain apps, used only when an app's seed step did not create its own.
+PLACEHOLDER_PAGES = [
+    {
         "slug": "digitale-agenda",
         "title": "Digitale Agenda",
         "show_in_menus": True,
@@ -180,60 +237,6 @@ PAGES = [
                     "Die Redaktion prüft jeden Beitrag – auch auf den Schutz persönlicher Daten – "
                     "bevor er veröffentlicht wird. Ausgewählte Erinnerungen erscheinen in unseren "
                     "gedruckten Lesebüchern.",
-                ),
-            ),
-        ),
-    },
-    {
-        "slug": "impressum",
-        "title": "Impressum",
-        "intro": "Angaben gemäß § 5 DDG (Demo-Inhalt).",
-        "body": stream(
-            (
-                "paragraph",
-                p(
-                    "Dies ist eine Demo-Installation. Hier steht im Betrieb das Impressum der "
-                    "Stadt: Name und Anschrift, Vertretungsberechtigte, Kontakt, "
-                    "Aufsichtsbehörde und die für den Inhalt verantwortliche Person.",
-                    "Stadt Coburg (Demo) · Markt 1 · 96450 Coburg · "
-                    "beteiligung@coburg.example",
-                ),
-            ),
-        ),
-    },
-    {
-        "slug": "datenschutz",
-        "title": "Datenschutzerklärung",
-        "intro": "Wie wir mit Ihren Daten umgehen (Demo-Inhalt).",
-        "body": stream(
-            ("heading", {"text": "Welche Daten wir speichern", "level": "h2"}),
-            (
-                "paragraph",
-                p(
-                    "Für ein Konto speichern wir Ihre E-Mail-Adresse, ein Passwort (nur "
-                    "verschlüsselt), einen öffentlichen Namen und – freiwillig – Ihren "
-                    "Stadtteil. Ihre E-Mail-Adresse wird nie veröffentlicht.",
-                    "Diese Website lädt keine Schriften, Skripte oder Bilder von fremden "
-                    "Servern; nur die Kartenkacheln kommen vom eingestellten Kartendienst.",
-                ),
-            ),
-        ),
-    },
-    {
-        "slug": "barrierefreiheit",
-        "title": "Erklärung zur Barrierefreiheit",
-        "intro": (
-            "Die Stadt ist bemüht, ihre Website im Einklang mit der BITV 2.0 barrierefrei "
-            "zugänglich zu machen (Demo-Inhalt)."
-        ),
-        "body": stream(
-            (
-                "paragraph",
-                p(
-                    "Diese Website soll die Anforderungen der WCAG 2.1 auf Stufe AA erfüllen. "
-                    "Zu jeder Karte gibt es eine Liste mit denselben Inhalten.",
-                    "Barrieren melden: Schreiben Sie uns an beteiligung@coburg.example. Wir "
-                    "antworten innerhalb von zwei Wochen.",
                 ),
             ),
         ),

@@ -25,6 +25,9 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     path("konto/", include("allauth.urls")),
     path("", include("civic.urls_public")),
+    # The domain apps' own views (included by name: civic does not import them).
+    path("", include("stadtgedaechtnis.urls")),
+    path("", include("agenda.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

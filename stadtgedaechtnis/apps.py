@@ -7,3 +7,11 @@ class StadtgedaechtnisConfig(AppConfig):
     label = "stadtgedaechtnis"
     verbose_name = _("Stadtgedächtnis")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Each module registers its part (hooks, seed steps, API routers, comment targets).
+        from stadtgedaechtnis import (
+            explore_registration,  # noqa: F401
+            registration,  # noqa: F401
+            rules,  # noqa: F401
+        )

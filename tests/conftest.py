@@ -6,13 +6,12 @@ from django.core.cache import cache
 
 def pytest_sessionstart(session):
     """Compile the translation catalogues, so English tests see English even without `make`."""
-    from pathlib import Path
+    import django
 
-    from civic.management.commands.compile_translations import compile_catalogue
+    django.setup()
+    from civic.management.commands.compile_translations import compile_catalogue, po_files
 
-    for po_path in (Path(__file__).resolve().parent.parent / "locale").glob(
-        "*/LC_MESSAGES/django.po"
-    ):
+    for po_path in po_files():
         compile_catalogue(po_path)
 
 

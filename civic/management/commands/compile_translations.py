@@ -30,21 +30,34 @@ def compile_catalogue(po_path: Path) -> Path:
     return mo_path
 
 
+def po_files() -> list[Path]:
+    """Every ``django.po`` of the project: ``LOCALE_PATHS`` and the locale folders of our own apps
+    (each domain app keeps its catalogue beside its code)."""
+    from django.apps import apps
+
+    base = Path(settings.BASE_DIR).resolve()
+    locale_dirs = [Path(p) for p in settings.LOCALE_PATHS]
+    for app_config in apps.get_app_configs():
+        app_path = Path(app_config.path).resolve()
+        if app_path.is_relative_to(base) and (app_path / "locale").is_dir():
+            locale_dirs.append(app_path / "locale")
+    return [po for d in locale_dirs for po in sorted(Path(d).glob("*/LC_MESSAGES/django.po"))]
+
+
 class Command(BaseCommand):
     help = "Compile locale/*/LC_MESSAGES/django.po (+ overrides.po) to django.mo with polib."
 
     def handle(self, *args, **options):
         compiled = 0
-        for locale_dir in settings.LOCALE_PATHS:
-            for po_path in sorted(Path(locale_dir).glob("*/LC_MESSAGES/django.po")):
-                mo_path = po_path.with_suffix(".mo")
-                sources = [po_path, po_path.with_name("overrides.po")]
-                newest = max(p.stat().st_mtime for p in sources if p.exists())
-                if mo_path.exists() and mo_path.stat().st_mtime >= newest:
-                    continue
-                compile_catalogue(po_path)
-                compiled += 1
-                if options["verbosity"] > 1:
-                    self.stdout.write(f"compiled {po_path}")
+        for po_path in po_files():
+            mo_path = po_path.with_suffix(".mo")
+            sources = [po_path, po_path.with_name("overrides.po")]
+            newest = max(p.stat().st_mtime for p in sources if p.exists())
+            if mo_path.exists() and mo_path.stat().st_mtime >= newest:
+                continue
+            compile_catalogue(po_path)
+            compiled += 1
+            if options["verbosity"] > 1:
+                self.stdout.write(f"compiled {po_path}")
         if options["verbosity"] > 0:
             self.stdout.write(f"{compiled} translation file(s) compiled.")

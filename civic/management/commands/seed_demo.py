@@ -48,11 +48,16 @@ class Command(BaseCommand):
             self._settings(site, pages)
             self._districts()
             self._users(options["password"])
-            self._teasers(home, pages)
             context = {"home": home, "site": site, "pages": pages, "stdout": self.stdout}
             for _order, name, step in SEED_STEPS:
                 self.stdout.write(f"Demo-Schritt: {name}")
                 step(context)
+            # A domain app's seed step puts its own entry page into ``pages`` under the slug;
+            # a simple placeholder page stands in for any app that did not.
+            for spec in content.PLACEHOLDER_PAGES:
+                if spec["slug"] not in pages:
+                    pages[spec["slug"]] = self._page_from_spec(home, spec)
+            self._teasers(home, pages)
 
         self.stdout.write(self.style.SUCCESS("Die Demo-Stadt Coburg ist bereit."))
         self._print_logins(options["password"])
@@ -98,19 +103,19 @@ class Command(BaseCommand):
         return page
 
     def _pages(self, home):
-        pages = {}
-        for spec in content.PAGES:
-            pages[spec["slug"]] = self._child(
-                home,
-                StandardPage,
-                spec["slug"],
-                title=spec["title"],
-                intro=spec["intro"],
-                body=spec["body"],
-                show_in_menus=spec.get("show_in_menus", False),
-                search_description=spec.get("search_description", ""),
-            )
-        return pages
+        return {spec["slug"]: self._page_from_spec(home, spec) for spec in content.PAGES}
+
+    def _page_from_spec(self, home, spec):
+        return self._child(
+            home,
+            StandardPage,
+            spec["slug"],
+            title=spec["title"],
+            intro=spec["intro"],
+            body=spec["body"],
+            show_in_menus=spec.get("show_in_menus", False),
+            search_description=spec.get("search_description", ""),
+        )
 
     def _news(self, home):
         index = self._child(

@@ -1,0 +1,1 @@
+"""The public results page of a round."""

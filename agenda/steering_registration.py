@@ -1,0 +1,1 @@
+"""Registrations of the agenda app (filled in as the app grows)."""

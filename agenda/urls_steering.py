@@ -1,0 +1,3 @@
+"""Steering-group URLs, included by urls.py."""
+
+urlpatterns: list = []

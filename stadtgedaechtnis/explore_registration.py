@@ -1,0 +1,1 @@
+"""Registrations of the stadtgedaechtnis app (filled in as the app grows)."""

@@ -1,0 +1,3 @@
+"""Explore URLs (map, memory detail), included by urls.py."""
+
+urlpatterns: list = []
