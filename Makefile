@@ -6,7 +6,7 @@ PIP     = $(VENV)/bin/pip
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install install-test messages migrate demo serve lint check-deploy clean
+.PHONY: run test install install-test messages translations migrate demo serve lint check-deploy clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,11 @@ test: install-test node_modules/axe-core/axe.min.js
 	$(PY) manage.py compile_translations -v 0
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+## make translations: extract new strings into the catalogues (locale/ and each app's locale/)
+translations: install
+	$(PY) manage.py makemessages -l de -l en --no-obsolete \
+		--ignore=.venv --ignore=node_modules --ignore=tests --ignore=staticfiles
 
 lint: install-test
 	$(VENV)/bin/ruff check .
