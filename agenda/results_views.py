@@ -1,1 +1,42 @@
-"""The public results page of a round."""
+"""The public results page of a round (``<round>/ergebnisse/``, routed by RoundPage)."""
+
+from django.template.response import TemplateResponse
+
+from agenda import phases as ph
+from agenda.results import round_results
+from agenda.steering import publish_due_answers
+
+
+def results(request, page):
+    """Headline figures, ranking, official answers, what was adopted and what happened since.
+
+    Public once the round's features map shows results; the steering group and the editors
+    (``agenda.view_results``) may preview it before. Everybody else gets a friendly "not yet
+    published" page with status 404.
+    """
+    is_public = page.allows(ph.F_SHOW_RESULTS)
+    user = request.user
+    if not is_public and not user.has_perm("agenda.view_results", page):
+        return TemplateResponse(
+            request,
+            "agenda/results_unpublished.html",
+            {"page": page, "self": page, "next_phase": page.next_phase()},
+            status=404,
+        )
+    if is_public:
+        # The result phase has begun: answers that waited for it become public now (the
+        # management command ``publish_due_answers`` does the same on a schedule).
+        publish_due_answers(page)
+    results_data = round_results(page)
+    context = {
+        "page": page,
+        "self": page,
+        "results": results_data,
+        "is_preview": not is_public,
+        "answers": [
+            entry
+            for entry in results_data.ranking
+            if entry.proposal.answer and (entry.proposal.answer_published or not is_public)
+        ],
+    }
+    return TemplateResponse(request, "agenda/results.html", context)

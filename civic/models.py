@@ -1,5 +1,10 @@
-"""Site-wide models: users, districts, site settings and the editorial page types."""
+"""Site-wide models: users, districts, site settings, the editorial page types, pending
+uploads and comment moderation."""
 
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -545,3 +550,152 @@ class NewsPage(Page):
     @cached_property
     def news_index(self):
         return self.get_parent().specific
+
+
+# --------------------------------------------------------------------------------------------
+# Pending uploads: files kept across a failed submission (see civic.uploads.stash / claim)
+
+
+def pending_upload_path(instance, filename: str) -> str:
+    # A random folder per upload: the address cannot be guessed from the token or the name.
+    return f"pending/{uuid.uuid4().hex}/{PurePath(filename).name}"
+
+
+class PendingUploadQuerySet(models.QuerySet):
+    def expired(self, hours: int | None = None):
+        """Uploads older than ``hours`` (default: setting ``CIVIC_PENDING_UPLOAD_HOURS``)."""
+        from civic.uploads import pending_upload_hours
+
+        hours = pending_upload_hours() if hours is None else hours
+        return self.filter(created__lt=timezone.now() - timezone.timedelta(hours=hours))
+
+    def delete_with_files(self) -> int:
+        """Delete the rows and their files; returns the number deleted."""
+        count = 0
+        for upload in self.iterator():
+            upload.delete()
+            count += 1
+        return count
+
+
+class PendingUpload(models.Model):
+    """An already checked upload waiting for its form to be submitted without errors."""
+
+    class Kind(models.TextChoices):
+        IMAGE = "image", _("Bild")
+        AUDIO = "audio", _("Tonaufnahme")
+
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    file = models.FileField(_("Datei"), upload_to=pending_upload_path, max_length=255)
+    kind = models.CharField(_("Art"), max_length=10, choices=Kind.choices)
+    original_name = models.CharField(_("Ursprünglicher Dateiname"), max_length=255, blank=True)
+    meta = models.JSONField(_("Angaben"), default=dict, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    session_key = models.CharField(max_length=40, blank=True, db_index=True)
+    created = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = PendingUploadQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Zwischengespeicherte Datei")
+        verbose_name_plural = _("Zwischengespeicherte Dateien")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(user__isnull=False) | ~models.Q(session_key=""),
+                name="civic_pendingupload_has_owner",
+            )
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.original_name or PurePath(self.file.name).name
+
+    @property
+    def is_image(self) -> bool:
+        return self.kind == self.Kind.IMAGE
+
+    def as_cleaned(self):
+        """This upload as a ``CleanImage`` / ``CleanAudio`` (see civic.uploads)."""
+        from civic.uploads import cleaned_from_pending
+
+        return cleaned_from_pending(self)
+
+    def delete(self, *args, **kwargs):
+        """Delete the row and the stored file."""
+        name = self.file.name
+        storage = self.file.storage
+        result = super().delete(*args, **kwargs)
+        if name:
+            storage.delete(name)
+        return result
+
+
+# --------------------------------------------------------------------------------------------
+# Comment moderation (see civic.comments)
+
+
+class CommentRemovalReason(models.Model):
+    """A reason editors pick when they remove a comment; shown in place of the comment."""
+
+    text = models.CharField(_("Grund"), max_length=200, unique=True)
+    sort_order = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+
+    class Meta:
+        verbose_name = _("Grund für das Entfernen eines Kommentars")
+        verbose_name_plural = _("Gründe für das Entfernen von Kommentaren")
+        ordering = ["sort_order", "text"]
+
+    def __str__(self):
+        return self.text
+
+
+class CommentRemoval(models.Model):
+    """Why, when and by whom a comment was removed (the row stays, and so do its replies)."""
+
+    comment = models.OneToOneField(
+        "django_comments_xtd.XtdComment",
+        on_delete=models.CASCADE,
+        related_name="civic_removal",
+        verbose_name=_("Kommentar"),
+    )
+    reason = models.ForeignKey(
+        CommentRemovalReason,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("Grund aus der Liste"),
+    )
+    reason_text = models.CharField(_("Grund"), max_length=200, blank=True)
+    note = models.CharField(_("Ergänzung"), max_length=500, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("Entfernt von"),
+    )
+    at = models.DateTimeField(_("Entfernt am"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Entfernter Kommentar")
+        verbose_name_plural = _("Entfernte Kommentare")
+
+    def __str__(self):
+        return self.public_reason
+
+    @property
+    def public_reason(self) -> str:
+        """The reason as the public sees it: the chosen reason and the free text."""
+        parts = [part for part in (self.reason_text, self.note) if part]
+        return " – ".join(parts)

@@ -5,6 +5,7 @@ from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from civic import comments_admin  # noqa: F401  (comment moderation, removal reasons)
 from civic.forms_admin import DistrictAdminForm
 from civic.models import District
 

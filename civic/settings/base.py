@@ -159,10 +159,35 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no requests to outside services from the admin
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 
-# Comments (django-comments-xtd), used by the agenda.
+# Comments (django-comments-xtd), wrapped by civic.comments (register_commentable, comment_section).
 COMMENTS_APP = "django_comments_xtd"
 COMMENTS_XTD_MAX_THREAD_LEVEL = 2  # three levels: 0, 1, 2
-COMMENTS_XTD_CONFIRM_EMAIL = True
+COMMENTS_XTD_CONFIRM_EMAIL = True  # would only apply to anonymous comments, which civic refuses
+COMMENTS_XTD_LIST_ORDER = ("thread_id", "order")
+COMMENT_MAX_LENGTH = 3000
+COMMENTS_XTD_FORM_CLASS = "civic.comments.CivicCommentForm"
+# Only logged-in users post (civic.comments also asks the target's can_comment); flagging on.
+COMMENTS_XTD_APP_MODEL_OPTIONS = {
+    "default": {
+        "who_can_post": "users",
+        "allow_flagging": True,
+        "allow_feedback": False,
+        "show_feedback": False,
+    }
+}
+# Follow-up e-mails go through Django's mail backend in the request (no threads; tests read
+# mail.outbox), as plain text (templates in templates/django_comments_xtd/).
+COMMENTS_XTD_THREADED_EMAILS = False
+COMMENTS_XTD_SEND_HTML_EMAIL = False
+
+
+def _comment_user_repr(user) -> str:
+    """The bundled comments API shows public names, never e-mail addresses."""
+    return getattr(user, "public_name", "") if user is not None else ""
+
+
+COMMENTS_XTD_API_USER_REPR = _comment_user_repr
+COMMENTS_XTD_API_GET_USER_AVATAR = "civic.comments.no_avatar"  # no Gravatar requests
 
 # GIS: use the GDAL/GEOS that ship inside the pyogrio and shapely wheels.
 GDAL_LIBRARY_PATH = gdal_library_path()

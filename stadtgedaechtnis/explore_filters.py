@@ -1,0 +1,176 @@
+"""The filters shared by the map page, its list, the timeline and the map API.
+
+One form validates the GET parameters everywhere (``q``, ``theme``, ``decade_from``,
+``decade_to``, ``district``, ``bbox``), so the map, the list and the API always show the same set.
+"""
+
+import datetime
+
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from civic.models import District
+from stadtgedaechtnis.explore_clusters import BBoxError, parse_bbox
+from stadtgedaechtnis.models import Memory, Theme
+
+FIRST_DECADE = 1900
+FILTER_FIELDS = ("q", "theme", "decade_from", "decade_to", "district", "bbox")
+
+
+def decade_choices(empty_label) -> list[tuple[str, str]]:
+    last = datetime.date.today().year // 10 * 10
+    return [("", empty_label)] + [
+        (str(decade), _("%(decade)ser") % {"decade": decade})
+        for decade in range(FIRST_DECADE, last + 10, 10)
+    ]
+
+
+class MemoryFilterForm(forms.Form):
+    """GET filters of the memory map, list and API. Invalid values give translated errors."""
+
+    q = forms.CharField(label=_("Suchbegriff"), max_length=200, required=False, strip=True)
+    theme = forms.ModelChoiceField(
+        label=_("Thema"),
+        queryset=Theme.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("Alle Themen"),
+        error_messages={"invalid_choice": _("Dieses Thema gibt es nicht.")},
+    )
+    decade_from = forms.IntegerField(
+        label=_("Von Jahrzehnt"),
+        required=False,
+        min_value=1000,
+        max_value=2100,
+        error_messages={
+            "invalid": _("Bitte ein Jahrzehnt als Jahreszahl angeben, z. B. 1950."),
+            "min_value": _("Bitte ein Jahrzehnt ab 1000 angeben."),
+            "max_value": _("Bitte ein Jahrzehnt bis 2100 angeben."),
+        },
+    )
+    decade_to = forms.IntegerField(
+        label=_("Bis Jahrzehnt"),
+        required=False,
+        min_value=1000,
+        max_value=2100,
+        error_messages={
+            "invalid": _("Bitte ein Jahrzehnt als Jahreszahl angeben, z. B. 1950."),
+            "min_value": _("Bitte ein Jahrzehnt ab 1000 angeben."),
+            "max_value": _("Bitte ein Jahrzehnt bis 2100 angeben."),
+        },
+    )
+    district = forms.ModelChoiceField(
+        label=_("Stadtteil"),
+        queryset=District.objects.only("pk", "name", "slug"),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("Alle Stadtteile"),
+        error_messages={"invalid_choice": _("Diesen Stadtteil gibt es nicht.")},
+    )
+    bbox = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decade_from"].widget = forms.Select(choices=decade_choices(_("beliebig")))
+        self.fields["decade_to"].widget = forms.Select(choices=decade_choices(_("beliebig")))
+        self.fields["q"].widget.attrs.update({"type": "search"})
+
+    def clean_decade_from(self):
+        value = self.cleaned_data.get("decade_from")
+        return None if value is None else value // 10 * 10
+
+    def clean_decade_to(self):
+        value = self.cleaned_data.get("decade_to")
+        return None if value is None else value // 10 * 10
+
+    def clean_bbox(self):
+        value = (self.cleaned_data.get("bbox") or "").strip()
+        if not value:
+            return None
+        try:
+            return parse_bbox(value)
+        except BBoxError as error:
+            raise forms.ValidationError(str(error), code="bbox") from None
+
+    def clean(self):
+        cleaned = super().clean()
+        low, high = cleaned.get("decade_from"), cleaned.get("decade_to")
+        if low is not None and high is not None and low > high:
+            self.add_error(
+                "decade_to", _("Das Jahrzehnt „bis“ darf nicht vor dem Jahrzehnt „von“ liegen.")
+            )
+            # An impossible range is ignored as a whole (the list shows everything else).
+            cleaned.pop("decade_from", None)
+        return cleaned
+
+    # -- use --------------------------------------------------------------------------------
+
+    def valid_data(self) -> dict:
+        """The cleaned values of the fields that validated (invalid ones are ignored)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {
+            name: self.cleaned_data[name] for name in FILTER_FIELDS if name in self.cleaned_data
+        }
+
+    def first_error(self) -> str:
+        for errors in self.errors.values():
+            if errors:
+                return str(errors[0])
+        return ""
+
+    def is_active(self) -> bool:
+        data = self.valid_data()
+        return any(data.get(name) not in (None, "") for name in FILTER_FIELDS if name != "bbox")
+
+
+def apply_filters(queryset, data: dict, *, use_bbox: bool = True):
+    """Filter a Memory queryset by the cleaned values of :class:`MemoryFilterForm`."""
+    query = (data.get("q") or "").strip()
+    if query:
+        condition = Q()
+        for word in query.split()[:8]:
+            condition &= (
+                Q(title__icontains=word)
+                | Q(summary__icontains=word)
+                | Q(story__icontains=word)
+                | Q(place_name__icontains=word)
+                | Q(date_text__icontains=word)
+            )
+        queryset = queryset.filter(condition)
+    theme = data.get("theme")
+    if theme is not None:
+        # Exists, not a join: no duplicate rows, so counts and aggregates stay right.
+        through = Memory.themes.through
+        queryset = queryset.filter(
+            Exists(through.objects.filter(memory_id=OuterRef("pk"), theme_id=theme.pk))
+        )
+    if data.get("decade_from") is not None:
+        queryset = queryset.filter(decade__gte=data["decade_from"])
+    if data.get("decade_to") is not None:
+        queryset = queryset.filter(decade__lte=data["decade_to"])
+    if data.get("district") is not None:
+        queryset = queryset.filter(district_id=data["district"].pk)
+    if use_bbox and data.get("bbox") is not None:
+        queryset = queryset.filter(**data["bbox"].lookups())
+    return queryset
+
+
+def filter_query(data: dict, *, exclude: tuple[str, ...] = ()) -> dict[str, str]:
+    """The cleaned filters as GET parameters (slugs and numbers), e.g. for links and the API."""
+    params = {}
+    for name in FILTER_FIELDS:
+        if name in exclude:
+            continue
+        value = data.get(name)
+        if value in (None, ""):
+            continue
+        if name in ("theme", "district"):
+            params[name] = value.slug
+        elif name == "bbox":
+            params[name] = value.as_param()
+        else:
+            params[name] = str(value)
+    return params
