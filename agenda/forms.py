@@ -23,9 +23,7 @@ class ProposalForm(forms.Form):
         label=_("Beschreibung"),
         max_length=DESCRIPTION_MAX,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_(
-            "Was schlagen Sie vor, und warum? Absätze trennen Sie mit einer Leerzeile."
-        ),
+        help_text=_("Was schlagen Sie vor, und warum? Absätze trennen Sie mit einer Leerzeile."),
     )
     field_of_action = forms.ModelChoiceField(
         label=_("Handlungsfeld"),
@@ -33,9 +31,7 @@ class ProposalForm(forms.Form):
         empty_label=_("Bitte wählen"),
     )
     lat = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-90, max_value=90)
-    lon = forms.FloatField(
-        required=False, widget=forms.HiddenInput, min_value=-180, max_value=180
-    )
+    lon = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-180, max_value=180)
     image = ImageUploadField(label=_("Bild (optional)"), required=False)
     image_alt = forms.CharField(
         label=_("Was zeigt das Bild?"),

@@ -44,9 +44,7 @@ def home_current_round(request, page):
     from agenda.components import CurrentRoundTeaser
     from agenda.models import RoundPage
 
-    rounds = list(
-        RoundPage.objects.live().public().prefetch_related("phases").order_by("-number")
-    )
+    rounds = list(RoundPage.objects.live().public().prefetch_related("phases").order_by("-number"))
     current = next((r for r in rounds if r.current_phase() is not None), None)
     if current is None:
         current = next((r for r in rounds if not r.has_started() and r.phase_list()), None)

@@ -1,5 +1,6 @@
 """The public results page of a round (``<round>/ergebnisse/``, routed by RoundPage)."""
 
+import rules
 from django.template.response import TemplateResponse
 
 from agenda import phases as ph
@@ -16,7 +17,7 @@ def results(request, page):
     """
     is_public = page.allows(ph.F_SHOW_RESULTS)
     user = request.user
-    if not is_public and not user.has_perm("agenda.view_results", page):
+    if not is_public and not rules.has_perm("agenda.view_results", user, page):
         return TemplateResponse(
             request,
             "agenda/results_unpublished.html",

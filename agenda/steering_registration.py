@@ -25,7 +25,7 @@ _register_policies()
 def _register_api():
     from agenda.api import router
 
-    register_router("/agenda/", router)
+    register_router("agenda/", router)
 
 
 _register_api()

@@ -195,9 +195,9 @@ def round_page_context(page: RoundPage, request) -> dict:
     my_votes = {}
     if request.user.is_authenticated and items:
         my_votes = dict(
-            Vote.objects.filter(
-                user=request.user, proposal__in=[p.pk for p in items]
-            ).values_list("proposal_id", "value")
+            Vote.objects.filter(user=request.user, proposal__in=[p.pk for p in items]).values_list(
+                "proposal_id", "value"
+            )
         )
     for proposal in items:
         proposal.my_vote = my_votes.get(proposal.pk)
@@ -376,7 +376,9 @@ def propose(request, round_id: int):
             data = form.cleaned_data
             try:
                 wagtail_image = (
-                    _save_image(image, title=data["title"], alt=data["image_alt"], user=request.user)
+                    _save_image(
+                        image, title=data["title"], alt=data["image_alt"], user=request.user
+                    )
                     if image
                     else None
                 )
@@ -591,4 +593,3 @@ def similar(request, round_id: int):
     response = JsonResponse({"count": len(results), "results": results})
     response["Cache-Control"] = "no-store"
     return response
-

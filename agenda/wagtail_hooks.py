@@ -19,6 +19,7 @@ moderate (``civic.moderate_contributions``). Residents have no admin access at a
 from __future__ import annotations
 
 import django_filters
+import rules
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import quote
@@ -68,6 +69,12 @@ from civic.models import District
 
 VIEW_PERMISSION = "civic.view_participation_results"
 MODERATE_PERMISSION = "civic.moderate_contributions"
+
+
+def can(user, perm: str, obj=None) -> bool:
+    """django-rules without Django's "superusers may do everything" short cut: the phase rules
+    of the agenda hold for administrators too (as on the public pages)."""
+    return rules.has_perm(perm, user, obj)
 
 
 def _require(user, perm, obj=None):
@@ -256,15 +263,14 @@ class ProposalIndexView(SnippetIndexView):
                     priority=30,
                 )
             )
-        if self.history_url_name:
-            buttons.append(
-                Button(
-                    _("Verlauf"),
-                    url=reverse(self.history_url_name, args=(quote(instance.pk),)),
-                    icon_name="history",
-                    priority=40,
-                )
+        buttons.append(
+            Button(
+                _("Verlauf"),
+                url=reverse("wagtailsnippets_agenda_proposal:history", args=(quote(instance.pk),)),
+                icon_name="history",
+                priority=40,
             )
+        )
         if delete_url := self.get_delete_url(instance):
             buttons.append(Button(_("Löschen"), url=delete_url, icon_name="bin", priority=50))
         return buttons
@@ -514,7 +520,7 @@ class ProposalManageView(AgendaAdminView):
         return self.proposal.title
 
     def can_answer(self):
-        return self.request.user.has_perm("agenda.answer_proposal", self.proposal)
+        return can(self.request.user, "agenda.answer_proposal", self.proposal)
 
     def get(self, request, pk):
         form = None
@@ -599,7 +605,7 @@ class ProposalManageView(AgendaAdminView):
             ),
             "carried_to": proposal.carried_to.select_related("round"),
             "can_answer": self.can_answer(),
-            "can_merge": user.has_perm("agenda.merge_proposals", proposal)
+            "can_merge": can(user, "agenda.merge_proposals", proposal)
             and proposal.status not in steering.CLOSED_STATUSES,
             "results_public": steering.results_public(proposal.round),
             "public_url": _safe_url(proposal),
@@ -626,7 +632,7 @@ class MergeView(AgendaAdminView):
 
     def dispatch(self, request, *args, **kwargs):
         _require(request.user, VIEW_PERMISSION)
-        if not request.user.has_perm("agenda.merge_proposals", self.source):
+        if not can(request.user, "agenda.merge_proposals", self.source):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -649,7 +655,7 @@ class MergeView(AgendaAdminView):
         if not form.is_valid():
             return self.render({"form": form, "source": self.source}, status=400)
         target = form.cleaned_data["target"]
-        if not request.user.has_perm("agenda.merge_proposals", target):
+        if not can(request.user, "agenda.merge_proposals", target):
             raise PermissionDenied
         if request.POST.get("confirm") != "1":
             return self.render(
@@ -718,7 +724,7 @@ class CarryOverBulkAction(SnippetBulkAction):
         return _with_shared_rounds(proposals)
 
     def check_perm(self, obj):
-        return self.request.user.has_perm("agenda.carry_over", obj)
+        return can(self.request.user, "agenda.carry_over", obj)
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -866,7 +872,7 @@ class OfflineSourceMixin(AgendaAdminView):
 
     def dispatch(self, request, *args, **kwargs):
         _require(request.user, VIEW_PERMISSION)
-        if not request.user.has_perm("agenda.enter_offline", self.source.round):
+        if not can(request.user, "agenda.enter_offline", self.source.round):
             raise PermissionDenied
         return View.dispatch(self, request, *args, **kwargs)
 
@@ -1033,7 +1039,7 @@ class RoundsView(AgendaAdminView):
         for round_page in rounds:
             round_page.phase = round_page.current_phase()
             round_page.results_public = steering.results_public(round_page)
-            round_page.can_publish = user.has_perm("agenda.answer_proposal", round_page)
+            round_page.can_publish = can(user, "agenda.answer_proposal", round_page)
             round_page.list_url = (
                 reverse("wagtailsnippets_agenda_proposal:list") + f"?round={round_page.pk}"
             )
@@ -1053,7 +1059,7 @@ class PublishAnswersView(AgendaAdminView):
 
     def post(self, request, pk):
         round_page = get_object_or_404(RoundPage, pk=pk)
-        if not request.user.has_perm("agenda.answer_proposal", round_page):
+        if not can(request.user, "agenda.answer_proposal", round_page):
             raise PermissionDenied
         count = steering.publish_due_answers(round_page, actor=request.user, force=True)
         messages.success(

@@ -435,8 +435,8 @@ def approve_comment(comment, *, by) -> bool:
         if newly_public:
             comment.is_public = True
             comment.save(update_fields=["is_public"])
-    if newly_public:
-        target = comment.content_object
+    target = comment.content_object
+    if newly_public and target is not None:
         notify_comment_followers(comment)
         comment_published.send(sender=type(target), comment=comment, target=target)
     return newly_public

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -79,8 +79,10 @@ def index(request):
     page = Paginator(comments.filter_by_status(base, status), PER_PAGE).get_page(
         request.GET.get("p")
     )
+    page_comments = list(page.object_list)
+    prefetch_related_objects(page_comments, "content_object")
     rows = []
-    for comment in page.object_list:
+    for comment in page_comments:
         target = comment.content_object
         rows.append(
             {

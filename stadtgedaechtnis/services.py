@@ -104,7 +104,9 @@ def submit(memory: Memory, *, actor=None) -> ModerationEvent:
 
 
 @transaction.atomic
-def publish(memory: Memory, *, actor, message: str = "", request=None) -> ModerationEvent:
+def publish(
+    memory: Memory, *, actor, message: str = "", request=None, notify_contributor: bool = True
+) -> ModerationEvent:
     """Editors put the memory on the map; the contributor gets the link."""
     event = _transition(memory, "publish", actor=actor, message=message)
     now = timezone.now()
@@ -112,7 +114,8 @@ def publish(memory: Memory, *, actor, message: str = "", request=None) -> Modera
     memory.decided_at = now
     memory.save(update_fields=["status", "published_at", "decided_at"])
     _schedule_contact_purge(memory, now)
-    notify(memory, "published", message=message, request=request)
+    if notify_contributor:
+        notify(memory, "published", message=message, request=request)
     return event
 
 

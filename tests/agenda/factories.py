@@ -151,3 +151,25 @@ class OfflineVoteTallyFactory(factory.django.DjangoModelFactory):
     source = factory.LazyAttribute(lambda o: OfflineSourceFactory(round=o.proposal.round))
     support = 5
     against = 1
+
+
+def make_comment(target, user, text="Guter Vorschlag!", *, parent=None, is_public=True):
+    """A public comment (django-comments-xtd) on ``target`` by ``user``, optionally a reply."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.contrib.sites.models import Site
+    from django_comments_xtd.models import XtdComment
+
+    comment = XtdComment(
+        content_type=ContentType.objects.get_for_model(target),
+        object_pk=str(target.pk),
+        site=Site.objects.get_current(),
+        user=user,
+        user_name=user.public_name,
+        user_email=user.email,
+        comment=text,
+        submit_date=timezone.now(),
+        is_public=is_public,
+        parent_id=parent.pk if parent else 0,
+    )
+    comment.save()
+    return comment

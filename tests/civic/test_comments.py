@@ -419,7 +419,6 @@ def test_removal_with_reason_shows_in_place_and_replies_stay(
     assert "1 Kommentar" in html
     assert comment_count_for(news) == 1
 
-    removed = client.get(reverse("civic_comments:index") + "?status=removed")
     client.force_login(editor)
     removed = client.get(reverse("civic_comments:index") + "?status=removed").content.decode()
     assert "billige Uhren" in removed
@@ -510,6 +509,21 @@ def test_comments_api_shows_no_email_and_no_gravatar(client, news, policy, resid
     assert "Über die API" in body
     assert resident.email not in body
     assert "gravatar" not in body
+
+
+def test_comments_api_post_obeys_can_comment(client, news, policy, resident):
+    client.force_login(resident)
+    data = post_data(news, "Über die API geschrieben")
+    data.update(content_type="civic.newspage", name="Irgendwer", email=resident.email)
+    policy.open = False
+    refused = client.post("/comments/api/comment/", data)
+    assert refused.status_code in (400, 403)
+    assert not XtdComment.objects.exists()
+
+    policy.open = True
+    created = client.post("/comments/api/comment/", data)
+    assert created.status_code == 201, created.content
+    assert comment_by(resident).user_name == resident.public_name
 
 
 # --------------------------------------------------------------------------------------------

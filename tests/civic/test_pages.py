@@ -17,7 +17,18 @@ class TestPageTreeRules(WagtailPageTestCase):
         self.assertAllowedParentPageTypes(HomePage, {Page})
 
     def test_home_page_children(self):
-        self.assertAllowedSubpageTypes(HomePage, {StandardPage, NewsIndexPage})
+        """civic's own page types, plus the entry pages the domain apps register."""
+        from django.apps import apps
+
+        self.assertAllowedSubpageTypes(
+            HomePage,
+            {
+                StandardPage,
+                NewsIndexPage,
+                apps.get_model("agenda", "AgendaPage"),
+                apps.get_model("stadtgedaechtnis", "MemoryMapPage"),
+            },
+        )
 
     def test_standard_page_nests(self):
         self.assertAllowedParentPageTypes(StandardPage, {HomePage, StandardPage})

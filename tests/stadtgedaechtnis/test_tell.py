@@ -52,7 +52,9 @@ def photo(name="foto.jpg", data=None):
 def problems(response) -> str:
     """The error summary (or GPS question) of a re-shown form, for assertion messages."""
     html = response.content.decode()
-    found = re.findall(r'<div class="form-errors".*?</div>|<div class="tell-gps".*?</div>', html, re.S)
+    found = re.findall(
+        r'<div class="form-errors".*?</div>|<div class="tell-gps".*?</div>', html, re.S
+    )
     return "\n".join(found) or html[:500]
 
 
@@ -76,13 +78,20 @@ def test_form_page_has_five_steps_and_no_inline_script(client):
     assert " style=" not in html
 
 
-def test_resident_submits_with_point_and_photo(client, resident, centre_district, settings,
-                                               django_capture_on_commit_callbacks):
+def test_resident_submits_with_point_and_photo(
+    client, resident, centre_district, settings, django_capture_on_commit_callbacks
+):
     theme = ThemeFactory()
     client.force_login(resident)
     data = form_data(themes=[theme.pk])
-    data.update({"photo-0-image": photo(), "photo-0-alt_text": "Familie vor dem Fernseher",
-                 "photo-0-caption": "Fernsehabend", "photo-0-year": "1962"})
+    data.update(
+        {
+            "photo-0-image": photo(),
+            "photo-0-alt_text": "Familie vor dem Fernseher",
+            "photo-0-caption": "Fernsehabend",
+            "photo-0-year": "1962",
+        }
+    )
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(URL, data)
     assert response.status_code == 302, problems(response)
@@ -92,7 +101,10 @@ def test_resident_submits_with_point_and_photo(client, resident, centre_district
     assert memory.author == resident
     assert memory.submitted_at is not None
     assert memory.district == centre_district
-    assert (memory.date_from.isoformat(), memory.date_to.isoformat()) == ("1962-06-01", "1962-08-31")
+    assert (memory.date_from.isoformat(), memory.date_to.isoformat()) == (
+        "1962-06-01",
+        "1962-08-31",
+    )
     assert memory.decade == 1960
     assert memory.contributor_name == "Rita Resident"
     assert memory.consent_publication and memory.consent_version and memory.consent_at
@@ -111,8 +123,12 @@ def test_resident_submits_with_point_and_photo(client, resident, centre_district
 def test_stored_photo_has_no_exif(client, resident):
     client.force_login(resident)
     data = form_data()
-    data.update({"photo-0-image": photo(data=jpeg_bytes(gps=(10.96, 50.26))),
-                 "photo-0-alt_text": "Ein Haus"})
+    data.update(
+        {
+            "photo-0-image": photo(data=jpeg_bytes(gps=(10.96, 50.26))),
+            "photo-0-alt_text": "Ein Haus",
+        }
+    )
     response = client.post(URL, data)
     assert response.status_code == 302
     image = Memory.objects.get().photos.get().image
@@ -133,7 +149,9 @@ def test_no_account_double_opt_in(client, django_capture_on_commit_callbacks):
     assert memory.author is None
     contact = memory.contact
     assert (contact.email, contact.may_contact, contact.confirmed_at) == (
-        "karla@example.net", True, None,
+        "karla@example.net",
+        True,
+        None,
     )
     assert "E-Mail geschickt" in client.get(response["Location"]).content.decode()
     assert len(mail.outbox) == 1
@@ -171,7 +189,9 @@ def test_no_account_requires_name_and_email(client):
     assert Memory.objects.count() == 0
 
 
-def test_validation_error_keeps_text_and_uploaded_photo(client, resident, settings):
+def test_validation_error_keeps_text_and_uploaded_photo(
+    client, resident, settings, django_capture_on_commit_callbacks
+):
     client.force_login(resident)
     data = form_data(title="")
     data.update({"photo-0-image": photo("meine-strasse.jpg"), "photo-0-alt_text": "Die Straße"})
@@ -185,8 +205,9 @@ def test_validation_error_keeps_text_and_uploaded_photo(client, resident, settin
     assert Memory.objects.count() == 0
     # Second attempt: no file sent again, only the token of the kept upload.
     data = form_data()
-    data.update({"photo-0-image-token": str(pending.token), "photo-0-alt_text": "Die Straße"})
-    response = client.post(URL, data)
+    data.update({"photo-0-image_token": str(pending.token), "photo-0-alt_text": "Die Straße"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(URL, data)
     assert response.status_code == 302, problems(response)
     memory = Memory.objects.get()
     assert memory.photos.count() == 1
@@ -274,8 +295,12 @@ def test_audio_recording_is_stored_and_bad_audio_refused(client, resident):
     assert response.status_code == 200
     assert "keine unterstützte Tonaufnahme" in response.content.decode()
     data = form_data()
-    data.update({"audio-file": SimpleUploadedFile("aufnahme.wav", wav_bytes()),
-                 "audio-transcript": "Wir saßen alle vor dem Apparat."})
+    data.update(
+        {
+            "audio-file": SimpleUploadedFile("aufnahme.wav", wav_bytes()),
+            "audio-transcript": "Wir saßen alle vor dem Apparat.",
+        }
+    )
     response = client.post(URL, data)
     assert response.status_code == 302
     audio = Memory.objects.get().audio
@@ -292,8 +317,13 @@ def test_failure_leaves_no_memory_and_no_files(client, resident, settings, monke
 
     monkeypatch.setattr("stadtgedaechtnis.services.submit", broken_submit)
     data = form_data()
-    data.update({"photo-0-image": photo(), "photo-0-alt_text": "Ein Bild",
-                 "audio-file": SimpleUploadedFile("a.wav", wav_bytes())})
+    data.update(
+        {
+            "photo-0-image": photo(),
+            "photo-0-alt_text": "Ein Bild",
+            "audio-file": SimpleUploadedFile("a.wav", wav_bytes()),
+        }
+    )
     response = client.post(URL, data)
     assert response.status_code == 200
     assert "Fehler aufgetreten" in response.content.decode()
@@ -309,8 +339,12 @@ def test_failure_leaves_no_memory_and_no_files(client, resident, settings, monke
 def test_photo_gps_is_offered_before_saving(client, resident):
     client.force_login(resident)
     data = form_data(lat="", lon="")
-    data.update({"photo-0-image": photo(data=jpeg_bytes(gps=(10.9645, 50.2585))),
-                 "photo-0-alt_text": "Ein Haus"})
+    data.update(
+        {
+            "photo-0-image": photo(data=jpeg_bytes(gps=(10.9645, 50.2585))),
+            "photo-0-alt_text": "Ein Haus",
+        }
+    )
     response = client.post(URL, data)
     assert response.status_code == 200
     html = response.content.decode()
@@ -319,7 +353,7 @@ def test_photo_gps_is_offered_before_saving(client, resident):
     assert Memory.objects.count() == 0
     token = PendingUpload.objects.get().token
     data = form_data(lat="", lon="", photo_location="use", photo_location_asked="1")
-    data.update({"photo-0-image-token": str(token), "photo-0-alt_text": "Ein Haus"})
+    data.update({"photo-0-image_token": str(token), "photo-0-alt_text": "Ein Haus"})
     response = client.post(URL, data)
     assert response.status_code == 302, problems(response)
     memory = Memory.objects.get()
@@ -330,8 +364,12 @@ def test_photo_gps_is_offered_before_saving(client, resident):
 def test_photo_gps_can_be_ignored(client, resident):
     client.force_login(resident)
     data = form_data(lat="", lon="", photo_location="ignore")
-    data.update({"photo-0-image": photo(data=jpeg_bytes(gps=(10.9645, 50.2585))),
-                 "photo-0-alt_text": "Ein Haus"})
+    data.update(
+        {
+            "photo-0-image": photo(data=jpeg_bytes(gps=(10.9645, 50.2585))),
+            "photo-0-alt_text": "Ein Haus",
+        }
+    )
     response = client.post(URL, data)
     assert response.status_code == 302
     assert Memory.objects.get().lat is None

@@ -1,0 +1,161 @@
+# ruff: noqa: E501 -- long lines of demo prose are easier to read and edit unwrapped
+"""Invented memories for the demo city. Every person, shop and event here is fictional.
+
+Each entry: title, words for "when", theme slugs, district, place name, story, attribution
+(name, or "" for anonymous), precision, private place.
+"""
+
+# fmt: off
+MEMORIES = [
+    # 1920s
+    ("Der Hufschmied in der Judengasse", "um 1925", ["arbeit-handwerk"], "Innenstadt", "Judengasse",
+     "Mein Großvater erzählte oft vom Hufschmied, bei dem die Bauern am Markttag Schlange standen. Es roch nach verbranntem Horn, und wir Kinder durften den Blasebalg treten.\n\nWenn ein Pferd unruhig wurde, sang der Schmied ein Lied, das niemand sonst kannte.", "Walter B.", "street", False),
+    ("Erste elektrische Straßenlaterne", "1927", ["bauten-plaetze", "verkehr"], "Ketschendorf", "Ketschendorfer Straße",
+     "Meine Mutter war sieben, als vor dem Haus die erste elektrische Laterne angeschaltet wurde. Die ganze Nachbarschaft stand draußen und klatschte.\n\nAm nächsten Morgen lag ein Zettel am Mast: „Bitte nicht mit Steinen werfen.“", "", "street", False),
+    ("Schlittenfahren am Festungsberg", "Winter 1929", ["kindheit-schule"], "Innenstadt", "Festungsberg",
+     "Im kalten Winter 1929 fuhren wir mit dem Schlitten vom Festungsberg fast bis zum Bahnhof hinunter. Ein Polizist versuchte uns aufzuhalten, rutschte aber selbst aus.\n\nMeine Schwester hat davon bis ins hohe Alter erzählt.", "Hedwig S.", "exact", False),
+    ("Die Kirchweih in Creidlitz", "Ende der 1920er Jahre", ["feste-vereine"], "Creidlitz", "Dorfplatz Creidlitz",
+     "Zur Kirchweih kam ein Karussell mit Holzpferden, das ein Mann mit der Hand drehte. Eine Fahrt kostete zwei Pfennige.\n\nAbends spielte die Blaskapelle, und die Alten tanzten unter der Linde.", "Georg Rauscher", "street", False),
+    ("Milchkannen am Gartenzaun", "um 1928", ["handel-gastronomie"], "Bertelsdorf", "Bertelsdorfer Hauptstraße",
+     "Jeden Morgen stellten wir die Milchkanne an den Zaun, und der Milchmann füllte sie aus seinem Wagen. Sein Pferd hieß Liese und kannte jede Haltestelle allein.", "", "district", False),
+    # 1930s
+    ("Das neue Schulhaus", "1931", ["kindheit-schule", "bauten-plaetze"], "Ketschendorf", "Schulstraße",
+     "Als das neue Schulhaus fertig war, bekam jede Klasse einen eigenen Ofen. Der Hausmeister heizte schon um sechs Uhr morgens.\n\nIm ersten Winter froren trotzdem die Tintenfässer ein.", "Elfriede M.", "exact", False),
+    ("Mit dem Fahrrad zur Arbeit", "Mitte der 30er", ["arbeit-handwerk", "verkehr"], "Wüstenahorn", "Weg nach Wüstenahorn",
+     "Mein Vater fuhr jeden Tag mit dem Fahrrad in die Polsterwerkstatt, bei jedem Wetter. Im Winter wickelte er sich Zeitungspapier unter die Jacke.", "", "street", False),
+    ("Der Gemischtwarenladen Frank", "um 1935", ["handel-gastronomie"], "Neuses", "Neuseser Straße",
+     "Im Laden von Frau Frank gab es alles: Nägel, Heringe aus dem Fass, Bonbons im Glas. Wir Kinder bekamen für jede abgegebene Flasche ein Himbeerbonbon.\n\nDer Laden ist ein erfundenes Beispiel für diese Demo.", "Rosa T.", "exact", False),
+    ("Der Turnverein im Schlosspark", "Sommer 1936", ["feste-vereine"], "Innenstadt", "Hofgarten",
+     "Beim Sommerfest des Turnvereins bauten die Männer eine Pyramide aus zwölf Leuten. Der Oberste winkte mit einer Fahne, bis alles zusammenbrach – zum Glück ins weiche Gras.", "", "street", False),
+    ("Hochwasser an der Itz", "Frühjahr 1938", ["bauten-plaetze"], "Creidlitz", "Itzufer",
+     "Die Itz trat über die Ufer, und wir fuhren mit einem Waschzuber durch den Hof. Die Hühner saßen auf dem Scheunendach.", "Karl-Heinz W.", "street", True),
+    # 1940s
+    ("Luftschutzkeller unter der Bäckerei", "während des Krieges", ["krieg-nachkriegszeit"], "Innenstadt", "Steingasse",
+     "Bei Alarm liefen wir in den Keller unter der Bäckerei. Es roch nach Mehl und Angst. Der Bäcker verteilte Brotkanten, damit die Kinder ruhig blieben.", "", "district", False),
+    ("Kartoffeln von Verwandten", "nach dem Krieg", ["krieg-nachkriegszeit", "handel-gastronomie"], "Scheuerfeld", "Bauernhof in Scheuerfeld",
+     "Nach dem Krieg fuhren wir mit dem Leiterwagen zu Verwandten aufs Land und tauschten Bettwäsche gegen Kartoffeln. Auf dem Rückweg mussten wir den Wagen den Berg hinaufschieben.", "Irmgard L.", "district", True),
+    ("Die Schulspeisung", "1947", ["kindheit-schule", "krieg-nachkriegszeit"], "Ketschendorf", "Volksschule Ketschendorf",
+     "In der Schule gab es Schulspeisung: süße Suppe aus einem großen Kessel. Wir brachten eigene Blechnäpfe mit. Wer seinen Napf vergaß, bekam nichts.", "", "exact", False),
+    ("Neue Schuhe nach der Währungsreform", "Währungsreform", ["handel-gastronomie", "krieg-nachkriegszeit"], "Innenstadt", "Spitalgasse",
+     "Am Tag nach der Währungsreform waren die Schaufenster plötzlich voll. Meine Mutter kaufte mir Schuhe, die mir zwei Nummern zu groß waren – „da wächst du rein“.", "Helga F.", "street", False),
+    ("Das erste Fußballspiel nach dem Krieg", "Ende der 1940er Jahre", ["feste-vereine"], "Bertelsdorf", "Sportplatz Bertelsdorf",
+     "Der Ball war aus Lumpen und Schnur, die Tore aus zwei Jacken. Trotzdem kamen über hundert Zuschauer. Hinterher gab es Brause für alle.", "", "street", False),
+    ("Trümmerfrauen in der Mohrenstraße", "1946", ["krieg-nachkriegszeit", "arbeit-handwerk"], "Innenstadt", "Mohrenstraße",
+     "Meine Tante klopfte Steine, den ganzen Sommer lang. Sie sagte, das Schlimmste sei nicht die Arbeit gewesen, sondern der Staub in den Haaren.", "Gisela R.", "street", False),
+    # 1950s
+    ("Der erste Fernseher der Straße", "um 1955", ["kindheit-schule"], "Wüstenahorn", "Am Hang",
+     "Herr Sommerlatt hatte den ersten Fernseher. Samstags saßen zwanzig Kinder auf seinem Wohnzimmerteppich. Seine Frau verteilte Salzstangen.\n\nWir sahen nicht viel, aber wir waren dabei.", "Peter Sommer", "street", True),
+    ("Die Eisdiele am Markt", "Sommer 1957", ["handel-gastronomie"], "Innenstadt", "Marktplatz",
+     "Die Eisdiele hatte drei Sorten: Vanille, Schokolade und „Tutti Frutti“. Eine Kugel kostete zehn Pfennige. Der Eismann formte sie mit einem Holzspatel.", "", "exact", False),
+    ("Vogelschießen mit dem Vater", "Anfang der 50er", ["feste-vereine"], "Innenstadt", "Anger",
+     "Beim Vogelschießen fuhr ich zum ersten Mal Kettenkarussell. Mein Vater gewann eine Plastikrose und schenkte sie meiner Mutter, die sie jahrzehntelang aufbewahrte.", "Monika H.", "street", False),
+    ("Lehrjahre in der Korbmacherei", "1952-1955", ["arbeit-handwerk"], "Neuses", "Werkstatt an der Lauter",
+     "Drei Jahre lernte ich das Korbflechten. Die Weiden mussten wir selbst schneiden und wässern. Meinen ersten Korb hat der Meister vor meinen Augen zerlegt – „nochmal“.", "Erwin K.", "street", False),
+    ("Mit dem Bus zum Baden", "Sommer 1958", ["verkehr"], "Rögen", "Haltestelle Rögen",
+     "Sonntags fuhr ein Bus zum Baggersee. Er war so voll, dass die Jungs auf den Trittbrettern standen, bis der Fahrer schimpfte.", "", "street", False),
+    ("Der Neubau am Stadtrand", "1959", ["bauten-plaetze"], "Wüstenahorn", "Neubausiedlung",
+     "Wir zogen in eine Wohnung mit Bad – das erste Mal ein eigenes Bad! Meine Mutter ließ uns eine Woche lang jeden Abend baden, einfach weil es ging.", "Ursula D.", "district", True),
+    ("Die Dorfschule mit einem Lehrer", "Mitte der 50er Jahre", ["kindheit-schule"], "Lützelbuch", "Alte Schule Lützelbuch",
+     "Alle acht Jahrgänge saßen in einem Raum. Während die Großen rechneten, lasen die Kleinen vor. Der Lehrer hatte einen Hund, der unter dem Pult schlief.", "", "exact", False),
+    # 1960s
+    ("Das Kino am Theaterplatz", "Anfang der 60er", ["handel-gastronomie", "feste-vereine"], "Innenstadt", "Theaterplatz",
+     "Im Kino gab es vor dem Film die Wochenschau und eine Pause, in der eine Frau mit einem Bauchladen Eis verkaufte. In der letzten Reihe saßen immer die Verliebten.", "Bernd A.", "exact", False),
+    ("Die Straßenbahn-Ersatzlinie", "1962", ["verkehr"], "Ketschendorf", "Ketschendorfer Straße",
+     "Als die Buslinie nach Ketschendorf eröffnet wurde, fuhren wir aus Neugier bis zur Endstation und zurück. Der Fahrer ließ uns vorne sitzen.", "", "street", False),
+    ("Der Schneewinter", "Winter 1963", ["kindheit-schule"], "Cortendorf", "Cortendorfer Hang",
+     "In dem harten Winter lag der Schnee so hoch, dass wir Tunnel bis zur Nachbarin gruben. Die Schule fiel zwei Tage aus, was wir für ein Wunder hielten.", "Sabine O.", "street", False),
+    ("Gastarbeiter in der Porzellanfabrik", "Mitte der 60er Jahre", ["arbeit-handwerk"], "Scheuerfeld", "Fabrikgelände",
+     "Mein Vater kam 1964 aus Italien und arbeitete am Brennofen. In der Pause brachte er seinen Kollegen Espresso in einer kleinen Kanne mit – bald wollten alle welchen.", "Marco V.", "district", False),
+    ("Weihnachtsmarkt mit Bratwurstduft", "Weihnachten 1966", ["feste-vereine", "handel-gastronomie"], "Innenstadt", "Marktplatz",
+     "Auf dem Weihnachtsmarkt kaufte mir meine Oma eine Bratwurst im Brötchen, so lang, dass sie an beiden Enden herausschaute. Wir aßen sie unter dem großen Baum.", "", "exact", False),
+    ("Die Tanzschule im Obergeschoss", "1968", ["feste-vereine"], "Innenstadt", "Ketschengasse",
+     "Im Tanzkurs mussten die Jungen die Mädchen einzeln auffordern. Ich stand immer zu spät auf und bekam die Tanzlehrerin.", "Jürgen P.", "street", False),
+    ("Der Bau der Umgehungsstraße", "Ende der 60er", ["verkehr", "bauten-plaetze"], "Beiersdorf", "Umgehungsstraße",
+     "Monatelang sahen wir den Baggern zu. Als die Straße fertig war, fuhren am ersten Tag kaum Autos – dafür viele Radfahrer, die die glatte Fahrbahn ausprobierten.", "", "street", False),
+    # 1970s
+    ("Sommerferien im Freibad", "Sommer 1972", ["kindheit-schule"], "Bertelsdorf", "Freibad",
+     "Im Sommer 1972 waren wir jeden Tag im Freibad. Vom Dreier sprangen nur die Mutigen, vom Fünfer nur einer: Thomas, der danach eine Woche lang der Held war.", "Andrea N.", "exact", False),
+    ("Die Fußgängerzone wird eröffnet", "1974", ["bauten-plaetze", "handel-gastronomie"], "Innenstadt", "Spitalgasse",
+     "Als die Autos aus der Spitalgasse verschwanden, stellten die Cafés Stühle auf die Straße. Meine Eltern fanden es zuerst seltsam, mitten auf der Straße Kaffee zu trinken.", "", "street", False),
+    ("Lehrling in der Autowerkstatt", "1975 bis 1978", ["arbeit-handwerk", "verkehr"], "Cortendorf", "Werkstatt am Ortsrand",
+     "Drei Jahre Ölwechsel, Bremsen, Zündkerzen. Der Meister hörte am Motorgeräusch, was fehlte. Ich habe das nie so gut gelernt wie er.", "Stefan G.", "district", False),
+    ("Das Samba-Fest der Nachbarn", "Mitte der 70er Jahre", ["feste-vereine"], "Seidmannsdorf", "Hinterhof",
+     "Unsere Nachbarn aus Brasilien feierten im Hof mit Trommeln. Erst beschwerten sich einige, am Ende tanzte die ganze Straße. So stelle ich mir den Anfang vieler Feste vor.", "", "district", True),
+    ("Der Plattenladen", "späte 70er", ["handel-gastronomie"], "Innenstadt", "Rosengasse",
+     "Im Plattenladen durfte man mit Kopfhörern probehören. Ich hörte mir jeden Samstag dieselbe Platte an, bis der Verkäufer sie mir zum halben Preis gab.", "Michael Z.", "exact", False),
+    ("Mofa-Führerschein", "1979", ["verkehr", "kindheit-schule"], "Löbelstein", "Verkehrsübungsplatz",
+     "Mit fünfzehn machten wir den Mofa-Führerschein auf einem Übungsplatz mit Pylonen. Wer eine umfuhr, musste sie wieder aufstellen – vor allen anderen.", "", "street", False),
+    # 1980s
+    ("Die Baustelle am Bahnhof", "Anfang der 80er", ["bauten-plaetze", "verkehr"], "Innenstadt", "Bahnhofsvorplatz",
+     "Der Bahnhofsvorplatz war zwei Jahre lang eine Baustelle. Wir Schulkinder liefen jeden Tag über Bretter und wussten nie, wo der Weg morgen sein würde.", "Claudia E.", "street", False),
+    ("Das Jugendzentrum", "1983", ["feste-vereine", "kindheit-schule"], "Wüstenahorn", "Jugendzentrum",
+     "Im Jugendzentrum gab es einen Kicker, einen Plattenspieler und sehr viel Diskussion. Wir haben einen ganzen Winter darüber gestritten, welche Farbe die Wände bekommen.", "", "exact", False),
+    ("Schichtarbeit bei der Polsterei", "Mitte der 80er", ["arbeit-handwerk"], "Scheuerfeld", "Gewerbegebiet",
+     "Ich arbeitete in der Spätschicht. Um zehn Uhr abends fuhren wir gemeinsam heim, und an der Tankstelle gab es für alle eine Limo.", "Heike J.", "district", False),
+    ("Die Wirtschaft an der Ecke", "die 80er", ["handel-gastronomie"], "Neuses", "Dorfwirtschaft",
+     "Die Wirtin kannte jeden Gast mit Namen und wusste, wer welches Bier trank. Am Stammtisch wurde jeden Freitag die Weltpolitik neu geordnet.", "", "street", False),
+    ("Grenzöffnung: Besuch von drüben", "November 1989", ["verkehr", "feste-vereine"], "Innenstadt", "Albertsplatz",
+     "Nach der Grenzöffnung standen plötzlich Trabis in der Innenstadt. Wir schenkten Kaffee aus, und ein Mann aus Sonneberg weinte, als er seine Cousine wiedersah.", "Rainer T.", "street", False),
+    ("Schulhof mit neuer Tischtennisplatte", "1986", ["kindheit-schule"], "Creidlitz", "Grundschule Creidlitz",
+     "Die neue Tischtennisplatte aus Beton war das Größte. In der großen Pause spielten wir „Rundlauf“ mit zwanzig Kindern um die Platte.", "", "exact", False),
+    # 1990s
+    ("Das Stadtfest nach der Sanierung", "Sommer 1992", ["feste-vereine", "bauten-plaetze"], "Innenstadt", "Marktplatz",
+     "Nach der Sanierung des Marktplatzes gab es ein großes Fest. Die Pflastersteine waren neu und so glatt, dass ich mit meinen Sandalen gerutscht bin.", "Petra W.", "exact", False),
+    ("Der Bäcker mit dem Computer", "Mitte der 90er Jahre", ["handel-gastronomie", "arbeit-handwerk"], "Ketschendorf", "Bäckerei",
+     "Unser Bäcker bekam eine Kasse mit Bildschirm. Er tippte lange, schaute skeptisch und rechnete dann doch im Kopf nach.", "", "street", False),
+    ("Radweg an der Itz", "1997", ["verkehr"], "Creidlitz", "Itzradweg",
+     "Als der Radweg an der Itz eröffnet wurde, fuhren wir als Familie die ganze Strecke. Mein kleiner Bruder wollte alle hundert Meter anhalten, um Enten zu zählen.", "Tobias C.", "street", False),
+    ("Die letzte Schicht in der Weberei", "1998", ["arbeit-handwerk"], "Beiersdorf", "Alte Weberei",
+     "Am letzten Tag stellten wir die Maschinen ab und es wurde ganz still. Wir standen lange da und hörten dieser Stille zu.", "", "district", False),
+    ("Silvester an der Festung", "Silvester 1999", ["feste-vereine"], "Innenstadt", "Veste",
+     "Zur Jahrtausendwende stiegen wir hinauf zur Festung und sahen das Feuerwerk über der ganzen Stadt. Es war eiskalt, und alle umarmten Fremde.", "Lena M.", "street", False),
+    ("Internetcafé in der Altstadt", "späte 90er", ["handel-gastronomie"], "Innenstadt", "Herrngasse",
+     "Im Internetcafé kostete eine halbe Stunde fünf Mark. Ich schrieb meine erste E-Mail an eine Brieffreundin in Kanada und wartete dann eine Woche auf die Antwort.", "", "exact", False),
+    # 2000s
+    ("Der Kreisel", "2003", ["verkehr", "bauten-plaetze"], "Lützelbuch", "Ortseingang",
+     "Als der Kreisel gebaut wurde, fuhren alle erst einmal zweimal herum, um es auszuprobieren. Ein Bauer mit Traktor blieb stehen und fragte, wo hier die Vorfahrt sei.", "Frank R.", "street", False),
+    ("Der Umzug in die Altbauwohnung", "2005", ["bauten-plaetze"], "Innenstadt", "Altbau",
+     "Die Dielen knarrten bei jedem Schritt, und im Winter pfiff der Wind durch die Fenster. Aber vom Balkon sah man die Festung, und das war alles wert.", "", "street", True),
+    ("Public Viewing im Hofgarten", "Sommer 2006", ["feste-vereine"], "Innenstadt", "Hofgarten",
+     "Bei der Weltmeisterschaft stand eine große Leinwand im Park. Wildfremde Menschen lagen sich in den Armen – auch nach dem verlorenen Halbfinale.", "Sarah K.", "street", False),
+    ("Ausbildung in der Gärtnerei", "2007 bis 2010", ["arbeit-handwerk"], "Seidmannsdorf", "Gärtnerei",
+     "In der Gärtnerei lernte ich, dass Tomaten Geduld brauchen. Der Chef sagte jeden Morgen: „Erst gießen, dann reden.“", "", "district", False),
+    ("Der Hofladen", "um 2008", ["handel-gastronomie"], "Rögen", "Hofladen",
+     "Im Hofladen zahlte man in eine Kasse des Vertrauens. Einmal lag ein Zettel drin: „Hatte kein Kleingeld, komme morgen wieder.“ Und er kam.", "Julia B.", "exact", False),
+    # 2010s
+    ("Das Repair-Café", "2014", ["feste-vereine", "arbeit-handwerk"], "Ketschendorf", "Gemeindehaus",
+     "Im Repair-Café reparierten Rentner Toaster und Fahrräder. Meine alte Nähmaschine läuft seitdem wieder – und ich habe gelernt, wie.", "", "street", False),
+    ("Die neue Brücke über die Itz", "2016", ["bauten-plaetze", "verkehr"], "Creidlitz", "Itzbrücke",
+     "Zur Eröffnung der Fußgängerbrücke spielte eine Kapelle auf der Brücke selbst. Sie schwankte ein wenig im Takt, was einige nervös machte.", "Nina S.", "street", False),
+    ("Lastenrad statt Auto", "Ende der 2010er Jahre", ["verkehr"], "Cortendorf", "Wohngebiet",
+     "Wir schafften das Auto ab und kauften ein Lastenrad. Die Nachbarskinder wollten ständig mitfahren, also wurde es zum Schulbus der Straße.", "", "district", True),
+    ("Der Weihnachtsmarkt im Schnee", "Weihnachten 2010", ["feste-vereine", "handel-gastronomie"], "Innenstadt", "Schlossplatz",
+     "2010 lag zum Weihnachtsmarkt endlich wieder Schnee. Der Glühwein dampfte, und ein Kinderchor sang, bis allen die Nasen rot waren.", "Thomas L.", "exact", False),
+    ("Der letzte Tante-Emma-Laden", "2012", ["handel-gastronomie"], "Bertelsdorf", "Dorfstraße",
+     "Als der kleine Laden schloss, hängte die Besitzerin einen Dankesbrief ins Fenster. Viele brachten Blumen vorbei, und jemand schrieb darunter: „Wir vermissen Sie jetzt schon.“", "", "street", False),
+    ("Schulgarten-Projekt", "2018", ["kindheit-schule"], "Löbelstein", "Grundschule",
+     "Unsere Klasse legte einen Schulgarten an. Die Kürbisse wurden riesig, und beim Herbstfest gab es Kürbissuppe für die ganze Schule.", "Emma P.", "exact", False),
+]
+
+#: Memories waiting in the queue (submitted), one of them told on the phone.
+QUEUE = [
+    ("Der Milchladen in der Steingasse", "Anfang der 60er", ["handel-gastronomie"], "Innenstadt", "Steingasse",
+     "Im Milchladen gab es Butter vom Block, abgeschnitten mit einem Draht. Die Verkäuferin schenkte uns Kindern manchmal einen Löffel Quark.", "Helmut Z.", "street", False),
+    ("Unser Hinterhof", "um 1970", ["kindheit-schule"], "Ketschendorf", "Hinterhof",
+     "Im Hinterhof spielten wir Gummitwist und Verstecken. Die Mülltonnen waren das beste Versteck, aber niemand wollte dort lange bleiben.", "", "exact", True),
+    ("Die Fahrt zum Zahnarzt mit dem Bus", "1964", ["verkehr"], "Wüstenahorn", "Bushaltestelle",
+     "Der Bus zum Zahnarzt fuhr nur zweimal am Tag. Wenn man ihn verpasste, war der Zahnarzt gerettet – dachte ich jedenfalls.", "Renate G.", "street", False),
+]
+
+PHONE_INTERVIEW = (
+    "Als die Glocken zurückkamen", "1949", ["krieg-nachkriegszeit", "feste-vereine"], "Neuses", "Kirche Neuses",
+    "Frau H. erzählte am Telefon: Nach dem Krieg kamen die Glocken zurück, die man eingeschmolzen glaubte. Das ganze Dorf stand an der Straße, als der Wagen kam, und der Pfarrer ließ sie am Abend zum ersten Mal läuten.\n\nSie sagt, sie habe nie wieder so viele Menschen gleichzeitig weinen und lachen sehen.",
+    "Hildegard H.", "street", False,
+)
+
+COMMENTS = [
+    "Ich erinnere mich auch! Meine Großmutter hat genau davon erzählt.",
+    "Das war bei uns in der Straße ganz ähnlich – danke fürs Aufschreiben.",
+    "Ich war damals auch dabei und habe noch ein Foto davon, ich schicke es gern.",
+]
+# fmt: on
