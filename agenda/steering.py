@@ -10,8 +10,10 @@ truth. It turns true
 * at once, when the steering group ticks "sofort veröffentlichen" in the answer form;
 * when the round's results become public: the round's features map contains ``show_results``
   (the result phase has begun). :func:`publish_due_answers` flips every answer still waiting;
-  it runs when the steering group presses "Antworten jetzt veröffentlichen" in the admin, from
-  the management command ``publish_due_answers`` (cron), and when the results page is shown.
+  it runs when the results page (or the results API) is requested once the result phase has
+  begun, and when the steering group presses "Antworten jetzt veröffentlichen" in the admin
+  (also before the result phase). A scheduled run (cron, management command) would make the
+  e-mails independent of the first visit; see the report of issue 4.
 
 Once public, an answer stays public (an official answer does not silently disappear). The author
 gets an e-mail when the answer becomes public, and another one when a public answer changes.
@@ -176,7 +178,11 @@ def answer_proposal(proposal, *, status, answer, publish_now, actor) -> AnswerRe
         raise ValidationError(_("Dieser Status kann hier nicht gesetzt werden."), code="status")
     answer = (answer or "").strip()
     with transaction.atomic():
-        locked = Proposal.objects.select_for_update().select_related("round").get(pk=proposal.pk)
+        locked = (
+            Proposal.objects.select_for_update(of=("self",))
+            .select_related("round")
+            .get(pk=proposal.pk)
+        )
         if locked.status in CLOSED_STATUSES:
             raise ValidationError(
                 _(
@@ -256,9 +262,16 @@ def publish_due_answers(round_page, *, actor=None, force=False) -> int:
     """
     if not force and not results_public(round_page):
         return 0
+    waiting = (
+        Proposal.objects.filter(round=round_page, answer_published=False)
+        .exclude(answer="")
+        .exclude(status__in=CLOSED_STATUSES)
+    )
+    if not waiting.exists():  # the usual case on a results page: one cheap query, no lock
+        return 0
     with transaction.atomic():
         pending = list(
-            Proposal.objects.select_for_update()
+            Proposal.objects.select_for_update(of=("self",))
             .filter(round=round_page, answer_published=False)
             .exclude(answer="")
             .exclude(status__in=CLOSED_STATUSES)
@@ -376,7 +389,7 @@ def merge_proposals(sources: Iterable, target, *, actor) -> MergeResult:
     with transaction.atomic():
         locked = {
             p.pk: p
-            for p in Proposal.objects.select_for_update()
+            for p in Proposal.objects.select_for_update(of=("self",))
             .select_related("round")
             .filter(pk__in=[*source_ids, target.pk])
         }
@@ -558,7 +571,7 @@ def carry_over(proposals: Iterable, target_round, *, actor) -> CarryOverResult:
     ids = sorted({p.pk for p in proposals})
     with transaction.atomic():
         # Lock the target round: numbers are allocated as max + 1, … in one go.
-        target_round = RoundPage.objects.select_for_update().get(pk=target_round.pk)
+        target_round = RoundPage.objects.select_for_update(of=("self",)).get(pk=target_round.pk)
         already = set(
             Proposal.objects.filter(round=target_round, carried_from_id__in=ids).values_list(
                 "carried_from_id", flat=True
@@ -719,7 +732,7 @@ def record_paper_votes(proposal, source, support, against, actor):
             _("Die Quelle gehört zu einer anderen Beteiligungsrunde."), code="other_round"
         )
     with transaction.atomic():
-        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        locked = Proposal.objects.select_for_update(of=("self",)).get(pk=proposal.pk)
         if locked.status in CLOSED_STATUSES:
             raise ValidationError(
                 _(

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from agenda import phases as ph
 from agenda import services
+from agenda.conf import similar_limit
 from agenda.forms import ProposalFilterForm, ProposalForm
 from agenda.models import (
     FieldOfAction,
@@ -577,7 +578,9 @@ def similar(request, round_id: int):
         exclude = int(request.GET.get("ausser") or 0) or None
     except ValueError:
         exclude = None
-    found = services.similar_proposals(round_, title, description, exclude_pk=exclude)
+    found = services.similar_proposals(
+        round_, title, description, limit=similar_limit(), exclude_pk=exclude
+    )
     results = [
         {
             "id": p.pk,

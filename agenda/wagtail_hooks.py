@@ -44,6 +44,7 @@ from wagtail.admin.widgets import Button
 from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import EditView as SnippetEditView
 from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -60,6 +61,7 @@ from agenda.models import (
     OfflineSource,
     OfflineVoteTally,
     Proposal,
+    ProposalEvent,
     ProposalStatus,
     RoundPage,
     Vote,
@@ -276,6 +278,27 @@ class ProposalIndexView(SnippetIndexView):
         return buttons
 
 
+class ProposalEditView(SnippetEditView):
+    """Moderation by the editors; hiding and showing again go into the proposal's history."""
+
+    def save_instance(self):
+        hidden_before = Proposal.objects.filter(pk=self.object.pk).values_list("hidden", flat=True)[
+            0
+        ]
+        instance = super().save_instance()
+        if instance.hidden != hidden_before:
+            ProposalEvent.objects.create(
+                proposal=instance,
+                actor=self.request.user,
+                kind=ProposalEvent.Kind.HIDDEN if instance.hidden else ProposalEvent.Kind.SHOWN,
+                from_status=instance.status,
+                to_status=instance.status,
+                note=instance.hidden_reason if instance.hidden else "",
+                public=False,
+            )
+        return instance
+
+
 class ProposalPermissionPolicy(BasePermissionPolicy):
     """Wagtail actions on proposals, mapped to the civic and agenda rules.
 
@@ -372,6 +395,7 @@ class ProposalViewSet(SnippetViewSet):
     menu_name = "agenda-proposals"
     menu_order = 100
     index_view_class = ProposalIndexView
+    edit_view_class = ProposalEditView
     filterset_class = ProposalFilterSet
     list_per_page = 50
     ordering = ["-created", "-pk"]

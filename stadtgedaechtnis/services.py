@@ -255,12 +255,14 @@ def notify(memory: Memory, kind: str, *, reason: str = "", message: str = "", re
     to = recipient(memory)
     if to is None:
         return
+    language = memory.language or settings.LANGUAGE_CODE
     links = {}
-    if kind == "published":
-        links["memory_url"] = absolute_url(memory.get_absolute_url(), request)
-    elif kind == "changes_requested":
-        path = edit_path(memory)
-        links["edit_url"] = absolute_url(path, request) if path else ""
+    with translation.override(language):  # links in the contributor's language
+        if kind == "published":
+            links["memory_url"] = absolute_url(memory.get_absolute_url(), request)
+        elif kind == "changes_requested":
+            path = edit_path(memory)
+            links["edit_url"] = absolute_url(path, request) if path else ""
     context = {
         "name": to[0],
         "title": memory.title,
@@ -268,7 +270,6 @@ def notify(memory: Memory, kind: str, *, reason: str = "", message: str = "", re
         "message": message,
         **links,
     }
-    language = memory.language or settings.LANGUAGE_CODE
     transaction.on_commit(
         lambda: send_memory_mail.enqueue(kind=kind, to=to[1], context=context, language=language)
     )
@@ -285,14 +286,16 @@ def send_memory_mail(kind: str, to: str, context: dict, language: str = "de"):
 
 def send_confirmation_mail(memory: Memory, contact: MemoryContact, request=None):
     """The double opt-in mail for contributors without an account."""
-    url = absolute_url(reverse("stadtgedaechtnis:confirm", args=[contact.token]), request)
+    language = memory.language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        path = reverse("stadtgedaechtnis:confirm", args=[contact.token])
+    url = absolute_url(path, request)
     context = {
         "name": contact.name,
         "title": memory.title,
         "confirm_url": url,
         "days": conf.unconfirmed_days(),
     }
-    language = memory.language or settings.LANGUAGE_CODE
     transaction.on_commit(
         lambda: send_memory_mail.enqueue(
             kind="confirm", to=contact.email, context=context, language=language

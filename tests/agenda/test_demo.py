@@ -54,9 +54,9 @@ def test_demo_agenda(seeded, client):
     per_person = Vote.objects.filter(round=second).values("user").distinct()
     for row in per_person:
         assert Vote.objects.filter(round=second, user=row["user"]).count() <= limit
-    assert XtdComment.objects.filter(parent_id__isnull=False).exclude(
-        parent_id=models_pk()
-    ).exists()
+    assert (
+        XtdComment.objects.filter(parent_id__isnull=False).exclude(parent_id=models_pk()).exists()
+    )
 
     # The home page links to the agenda page; every page renders.
     assert agenda.url in client.get("/").content.decode()

@@ -101,3 +101,6 @@ def test_results_page_query_count(client, finished_round, django_assert_max_num_
 def test_results_page_in_english(client, finished_round):
     response = client.get("/en" + results_url(finished_round))
     assert response.status_code == 200
+    html = response.content.decode()
+    assert "Results: Runde 2025" in html
+    assert "The round in figures" in html and "What has happened since" in html

@@ -72,8 +72,9 @@ def test_vote_ordering_only_when_counts_are_visible(client):
     html = client.get(hidden.url).content.decode()
     assert 'value="stimmen"' not in html
     shown = RoundPageFactory(current="vote", counts_visible_during_voting=True)
-    low, high = ProposalFactory(round=shown, title="Wenig"), ProposalFactory(
-        round=shown, title="Viel"
+    low, high = (
+        ProposalFactory(round=shown, title="Wenig"),
+        ProposalFactory(round=shown, title="Viel"),
     )
     VoteFactory.create_batch(3, proposal=high)
     VoteFactory(proposal=low)
@@ -128,9 +129,7 @@ def test_hidden_proposal_is_404_for_the_public(client, editor):
 
 def test_merged_and_carried_links(client):
     target = ProposalFactory(title="Ziel")
-    merged = ProposalFactory(
-        round=target.round, status=ProposalStatus.MERGED, merged_into=target
-    )
+    merged = ProposalFactory(round=target.round, status=ProposalStatus.MERGED, merged_into=target)
     html = client.get(merged.get_absolute_url()).content.decode()
     assert "Zusammengeführt mit" in html and target.get_absolute_url() in html
     later = ProposalFactory(carried_from=target)
@@ -371,3 +370,36 @@ def test_home_page_features_the_current_round(client):
     round_ = RoundPageFactory(current="vote", title="Runde Zwei")
     html = client.get("/").content.decode()
     assert "Runde Zwei" in html and round_.url in html
+
+
+def test_english(client, resident):
+    round_ = RoundPageFactory(current="propose")
+    client.force_login(resident)
+    html = client.get("/en" + round_.url).content.decode()
+    assert "Submit a proposal" in html and "Schedule of the round" in html
+    response = client.get(f"/en/agenda/rounds/{round_.pk}/propose/")
+    assert response.status_code == 200
+    assert "Your proposal" in response.content.decode()
+
+
+def test_agenda_page_without_rounds(client):
+    from tests.agenda.factories import AgendaPageFactory
+
+    agenda = AgendaPageFactory()
+    response = client.get(agenda.url)
+    assert response.status_code == 200
+    assert response.context["current_round"] is None
+
+
+def test_agenda_page_shows_current_round_and_earlier_results(client):
+    from tests.agenda.factories import AgendaPageFactory
+
+    agenda = AgendaPageFactory()
+    earlier = RoundPageFactory(parent=agenda, current="result", title="Runde Eins")
+    current = RoundPageFactory(parent=agenda, current="vote", title="Runde Zwei")
+    ProposalFactory(round=earlier, status=ProposalStatus.ADOPTED, title="Aufgenommen")
+    ProposalFactory(round=earlier, status=ProposalStatus.REJECTED, title="Abgelehnt")
+    html = client.get(agenda.url).content.decode()
+    assert "Runde Zwei" in html and current.url in html
+    assert "Aufgenommen" in html and "Abgelehnt" not in html
+    assert earlier.url + "ergebnisse/" in html

@@ -117,7 +117,9 @@ def test_resident_proposes_another_comments_and_votes(
     assert_no_axe_violations(page)
 
     # While typing, the similar proposal shows up in the live region.
-    page.get_by_label(re.compile(r"^Titel")).press_sequentially("Schnelles WLAN für die Bücherei", delay=20)
+    page.get_by_label(re.compile(r"^Titel")).press_sequentially(
+        "Schnelles WLAN für die Bücherei", delay=20
+    )
     similar = page.locator("#similar-proposals")
     expect(similar).to_have_attribute("aria-live", "polite")
     expect(similar.get_by_role("link", name="WLAN in der Stadtbücherei ausbauen")).to_be_visible()
@@ -144,7 +146,9 @@ def test_resident_proposes_another_comments_and_votes(
     log_in(page, civic_site, voter)
     page.goto(civic_site.url(proposal.get_absolute_url()))
     page.get_by_label("Ihr Kommentar").fill("Unbedingt – gerade für Schülerinnen und Schüler!")
-    page.get_by_role("button", name=re.compile("Kommentar (senden|veröffentlichen|abschicken)")).click()
+    page.get_by_role(
+        "button", name=re.compile("Kommentar (senden|veröffentlichen|abschicken)")
+    ).click()
     expect(page.get_by_text("Ihr Kommentar wurde veröffentlicht.")).to_be_visible()
     expect(page.locator(".comment__text")).to_have_text(
         "Unbedingt – gerade für Schülerinnen und Schüler!"

@@ -68,6 +68,7 @@ def test_steering_group_answers_and_the_author_sees_it(page, civic_site, console
     log_in(page, civic_site, steering)
     page.goto(civic_site.url("/admin/snippets/agenda/proposal/"))
     expect(page.get_by_role("heading", name=re.compile("Vorschläge"))).to_be_visible()
+    page.screenshot(path="tests/browser/artifacts/agenda_admin_list.png", full_page=True)
     page.get_by_role("link", name=re.compile("Digitale Sprechstunde im Bürgerbüro")).first.click()
     expect(page.get_by_role("heading", name="Status und offizielle Antwort")).to_be_visible()
     page.get_by_role("combobox", name="Status").select_option(label="in die Agenda aufgenommen")
@@ -77,6 +78,7 @@ def test_steering_group_answers_and_the_author_sees_it(page, civic_site, console
     page.get_by_label("Sofort veröffentlichen").check()
     page.get_by_role("button", name="Speichern").click()
     expect(page.get_by_text("Die Antwort ist veröffentlicht")).to_be_visible()
+    page.screenshot(path="tests/browser/artifacts/agenda_admin_answer.png", full_page=True)
 
     proposal = Proposal.objects.get(pk=proposal.pk)
     assert proposal.status == "adopted" and proposal.answer_published

@@ -1,4 +1,4 @@
-"""The Stadtgedächtnis part of seed_demo: pages, themes, ~60 memories, a queue; fast and idempotent."""
+"""The Stadtgedächtnis part of seed_demo: pages, themes, ~60 memories, a queue; idempotent."""
 
 import time
 
@@ -50,6 +50,10 @@ def test_seed_demo_adds_the_stadtgedaechtnis():
     photos = MemoryPhoto.objects.all()
     assert photos.count() >= 5
     assert all(p.caption.startswith("Demo-Bild") for p in photos)
+
+    from django_comments_xtd.models import XtdComment
+
+    assert XtdComment.objects.filter(is_public=True).count() >= 3  # readers' additions
 
     counts = (Memory.objects.count(), Theme.objects.count(), MemoryPhoto.objects.count())
     call_command("seed_demo", verbosity=0)

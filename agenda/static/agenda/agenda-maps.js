@@ -51,9 +51,9 @@
         function describe() {
             if (!status) return;
             if (latInput.value && lonInput.value) {
-                status.textContent = (status.getAttribute("data-chosen") || "%(lat)s, %(lon)s")
-                    .replace("%(lat)s", Number(latInput.value).toFixed(5))
-                    .replace("%(lon)s", Number(lonInput.value).toFixed(5));
+                status.textContent = (status.getAttribute("data-chosen") || "{lat}, {lon}")
+                    .replace("{lat}", Number(latInput.value).toFixed(5))
+                    .replace("{lon}", Number(lonInput.value).toFixed(5));
             } else {
                 status.textContent = status.getAttribute("data-none") || "";
             }

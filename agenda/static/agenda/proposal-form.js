@@ -16,10 +16,10 @@
         var counter = document.getElementById(input.getAttribute("data-counter"));
         if (!counter) return;
         var max = parseInt(input.getAttribute("maxlength"), 10) || 120;
-        var template = counter.getAttribute("data-template") || "%(left)s / %(max)s";
+        var template = counter.getAttribute("data-template") || "{left} / {max}";
         function update() {
             var left = max - input.value.length;
-            counter.textContent = template.replace("%(left)s", String(left)).replace("%(max)s", String(max));
+            counter.textContent = template.replace("{left}", String(left)).replace("{max}", String(max));
             counter.classList.toggle("agenda-counter--low", left <= 10);
         }
         // Announce only after a pause, not on every keystroke.
@@ -49,8 +49,8 @@
             }
             if (box) box.removeAttribute("data-empty");
             var intro = document.createElement("p");
-            intro.textContent = (region.getAttribute("data-found") || "%(count)s")
-                .replace("%(count)s", String(data.results.length));
+            intro.textContent = (region.getAttribute("data-found") || "{count}")
+                .replace("{count}", String(data.results.length));
             region.appendChild(intro);
             var list = document.createElement("ul");
             list.className = "agenda-similar__list";
