@@ -20,8 +20,14 @@ def test_editors_maintain_fields_of_action(client, editor, steering):
     assert html.index("Kultur &amp; Tourismus") < html.index("Bildung")  # in their order
     response = client.post(
         reverse("wagtailsnippets_agenda_fieldofaction:add"),
-        {"name": "Umwelt & Klima", "slug": "umwelt", "description": "", "icon": "",
-         "colour": "", "sort_order": 3},
+        {
+            "name": "Umwelt & Klima",
+            "slug": "umwelt",
+            "description": "",
+            "icon": "",
+            "colour": "",
+            "sort_order": 3,
+        },
     )
     assert response.status_code == 302
     assert FieldOfAction.objects.filter(slug="umwelt").exists()

@@ -127,8 +127,9 @@ def test_no_answer_form_outside_evaluation(client, steering):
     proposal = ProposalFactory(round=RoundPageFactory(current=ph.VOTE))
     login(client, steering)
     assert 'name="answer"' not in client.get(manage_url(proposal)).content.decode()
-    response = client.post(manage_url(proposal), {"status": "adopted", "answer": "x",
-                                                  "publish": "now"})
+    response = client.post(
+        manage_url(proposal), {"status": "adopted", "answer": "x", "publish": "now"}
+    )
     assert response.status_code == 302 and response["Location"] == reverse("wagtailadmin_home")
 
 
@@ -138,13 +139,19 @@ def test_no_answer_form_outside_evaluation(client, steering):
 def test_filters(client, steering, evaluating_round):
     other_round = RoundPageFactory(current=ph.VOTE, parent=evaluating_round.get_parent())
     bildung = FieldOfActionFactory(name="Bildung", slug="bildung-x")
-    answered = ProposalFactory(round=evaluating_round, title="Beantwortet A", answer="Ja",
-                               answer_published=True, field_of_action=bildung)
+    answered = ProposalFactory(
+        round=evaluating_round,
+        title="Beantwortet A",
+        answer="Ja",
+        answer_published=True,
+        field_of_action=bildung,
+    )
     waiting = ProposalFactory(round=evaluating_round, title="Wartend B", answer="Bald")
     open_ = ProposalFactory(round=evaluating_round, title="Offen C")
     source = OfflineSourceFactory(round=evaluating_round)
-    offline = ProposalFactory(round=evaluating_round, title="Workshop D", author=None,
-                              offline_source=source)
+    offline = ProposalFactory(
+        round=evaluating_round, title="Workshop D", author=None, offline_source=source
+    )
     elsewhere = ProposalFactory(round=other_round, title="Andere Runde E")
     login(client, steering)
 
@@ -152,8 +159,12 @@ def test_filters(client, steering, evaluating_round):
         html = client.get(reverse(LIST), params).content.decode()
         return {p.title for p in (answered, waiting, open_, offline, elsewhere) if p.title in html}
 
-    assert titles(round=evaluating_round.pk) == {"Beantwortet A", "Wartend B", "Offen C",
-                                                "Workshop D"}
+    assert titles(round=evaluating_round.pk) == {
+        "Beantwortet A",
+        "Wartend B",
+        "Offen C",
+        "Workshop D",
+    }
     assert titles(round=evaluating_round.pk, answer="none") == {"Offen C", "Workshop D"}
     assert titles(answer="waiting") == {"Wartend B"}
     assert titles(answer="published") == {"Beantwortet A"}
@@ -162,8 +173,9 @@ def test_filters(client, steering, evaluating_round):
     assert titles(status=["received"], round=other_round.pk) == {"Andere Runde E"}
 
 
-def test_list_query_count_does_not_grow(client, steering, evaluating_round,
-                                        django_assert_max_num_queries):
+def test_list_query_count_does_not_grow(
+    client, steering, evaluating_round, django_assert_max_num_queries
+):
     login(client, steering)
     ProposalFactory.create_batch(3, round=evaluating_round)
     from django.db import connection
@@ -233,8 +245,11 @@ def bulk_url(ids, **params):
     from urllib.parse import urlencode
 
     query = [("id", i) for i in ids] + list(params.items())
-    return reverse("wagtail_bulk_action", args=["agenda", "proposal", "carry_over"]) + "?" + \
-        urlencode(query)
+    return (
+        reverse("wagtail_bulk_action", args=["agenda", "proposal", "carry_over"])
+        + "?"
+        + urlencode(query)
+    )
 
 
 def test_carry_over_bulk_action(client, steering, editor):

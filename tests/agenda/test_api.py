@@ -47,8 +47,13 @@ def test_unknown_round_and_bad_paging(client, voting_round):
     assert client.get(reverse("api:proposals_geojson", args=[999999])).status_code == 404
     assert client.get(reverse("api:get_results", args=[999999])).status_code == 404
     url = reverse("api:list_proposals", args=[voting_round.pk])
-    for params in ({"page": 0}, {"page": "x"}, {"per_page": 0}, {"per_page": 1000},
-                   {"per_page": "-3"}):
+    for params in (
+        {"page": 0},
+        {"page": "x"},
+        {"per_page": 0},
+        {"per_page": 1000},
+        {"per_page": "-3"},
+    ):
         assert client.get(url, params).status_code == 422, params
     assert client.get(url, {"page": 2}).status_code == 404  # no second page
     assert client.get("/api/agenda/rounds/abc").status_code == 422
@@ -80,14 +85,39 @@ def test_proposals_paged_without_private_data(client, voting_round):
     assert "@" not in raw
     assert "Sichtbar" in everything and "Workshop Schule" in everything
     assert "Frieda Öffentlich" in everything
-    for secret in ("geheim.person", "@", "Versteckt", "Zurückgezogen", "Noch intern",
-                   "author", "email", "user", "entered_by", "answered_by"):
+    for secret in (
+        "geheim.person",
+        "@",
+        "Versteckt",
+        "Zurückgezogen",
+        "Noch intern",
+        "author",
+        "email",
+        "user",
+        "entered_by",
+        "answered_by",
+    ):
         assert secret not in everything, secret
     # exactly the documented public fields, nothing that identifies an account
     expected_keys = {
-        "id", "reference", "title", "description", "url", "field_of_action", "status",
-        "status_label", "origin", "offline", "district", "lat", "lon", "created",
-        "comment_count", "votes", "answer", "carried_from",
+        "id",
+        "reference",
+        "title",
+        "description",
+        "url",
+        "field_of_action",
+        "status",
+        "status_label",
+        "origin",
+        "offline",
+        "district",
+        "lat",
+        "lon",
+        "created",
+        "comment_count",
+        "votes",
+        "answer",
+        "carried_from",
     }
     for item in json.loads(raw)["items"]:
         assert set(item) == expected_keys
@@ -121,8 +151,9 @@ def test_geojson_only_proposals_with_a_point(client, voting_round):
 def test_results_only_when_public(client, voting_round):
     assert client.get(reverse("api:get_results", args=[voting_round.pk])).status_code == 404
     finished = RoundPageFactory(current=ph.RESULT, parent=voting_round.get_parent())
-    proposal = ProposalFactory(round=finished, status="adopted", answer="Ja.",
-                               answer_published=True)
+    proposal = ProposalFactory(
+        round=finished, status="adopted", answer="Ja.", answer_published=True
+    )
     VoteFactory.create_batch(3, proposal=proposal)
     source = OfflineSourceFactory(round=finished, participants=9)
     OfflineVoteTallyFactory(proposal=proposal, source=source, support=2, against=1)
@@ -137,8 +168,8 @@ def test_results_only_when_public(client, voting_round):
 
 
 @pytest.mark.parametrize(
-    "url_name,suffix", [("api:list_proposals", ""), ("api:proposals_geojson", ""),
-                        ("api:get_results", "")]
+    "url_name,suffix",
+    [("api:list_proposals", ""), ("api:proposals_geojson", ""), ("api:get_results", "")],
 )
 def test_query_counts_do_not_grow(client, url_name, suffix, django_assert_max_num_queries):
     from django.db import connection

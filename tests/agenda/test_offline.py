@@ -21,7 +21,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def source():
     return OfflineSourceFactory(
-        round=RoundPageFactory(current=ph.COMMENT), name="Workshop Digitale Schule, 12.03.",
+        round=RoundPageFactory(current=ph.COMMENT),
+        name="Workshop Digitale Schule, 12.03.",
         participants=14,
     )
 
@@ -30,8 +31,11 @@ def test_enter_offline_proposal(source, editor):
     ProposalFactory(round=source.round)
     field = FieldOfActionFactory()
     proposal = enter_offline_proposal(
-        source=source, title="Tablets für Grundschulen", description="Aus dem Workshop.",
-        field_of_action=field, actor=editor,
+        source=source,
+        title="Tablets für Grundschulen",
+        description="Aus dem Workshop.",
+        field_of_action=field,
+        actor=editor,
     )
     assert proposal.number == 2
     assert proposal.offline_source == source and proposal.author is None
@@ -81,7 +85,9 @@ def test_offline_proposal_form_errors_keep_input(client, source, editor):
     assert response.status_code == 400
     html = response.content.decode()
     assert "Nur ein Titel" in html
-    assert "Breiten- und Längengrad" in html or "erforderlich" in html.lower() or "Pflichtfeld" in html
+    assert (
+        "Breiten- und Längengrad" in html or "erforderlich" in html.lower() or "Pflichtfeld" in html
+    )
 
 
 def test_no_offline_entry_after_the_evaluation(client, editor):
@@ -100,11 +106,17 @@ def test_tally_sheet(client, source, editor):
     page = client.get(url)
     assert page.status_code == 200
     assert first.reference in page.content.decode()
-    response = client.post(url, {
-        f"p{first.pk}-support": "7", f"p{first.pk}-against": "",
-        f"p{second.pk}-support": "", f"p{second.pk}-against": "",
-        f"p{third.pk}-support": "1", f"p{third.pk}-against": "1",
-    })
+    response = client.post(
+        url,
+        {
+            f"p{first.pk}-support": "7",
+            f"p{first.pk}-against": "",
+            f"p{second.pk}-support": "",
+            f"p{second.pk}-against": "",
+            f"p{third.pk}-support": "1",
+            f"p{third.pk}-against": "1",
+        },
+    )
     assert response.status_code == 302
     tallies = {t.proposal_id: (t.support, t.against) for t in OfflineVoteTally.objects.all()}
     assert tallies == {first.pk: (7, 0), third.pk: (1, 1)}

@@ -20,8 +20,17 @@ from tests.civic.factories import DistrictFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-STATUSES = ["received", "in_review", "adopted", "partially_adopted", "rejected", "in_progress",
-            "implemented", "merged", "withdrawn"]
+STATUSES = [
+    "received",
+    "in_review",
+    "adopted",
+    "partially_adopted",
+    "rejected",
+    "in_progress",
+    "implemented",
+    "merged",
+    "withdrawn",
+]
 ADOPTED = {"adopted", "partially_adopted", "in_progress", "implemented"}
 CLOSED = {"merged", "withdrawn"}
 
@@ -66,7 +75,9 @@ def build_round(seed, voting_mode="support", size=25):
         )
         district = rng.choice(districts + [None])
         Proposal.objects.filter(pk=proposal.pk).update(district=district)
-        rows.append({"p": proposal, "district": district, "voters": {}, "paper": {}, "comments": []})
+        rows.append(
+            {"p": proposal, "district": district, "voters": {}, "paper": {}, "comments": []}
+        )
     for row in rows:
         for person in rng.sample(people, rng.randint(0, 6)):
             value = 1 if voting_mode == "support" else rng.choice([1, -1])
@@ -148,9 +159,10 @@ def test_figures_match_independent_counts(voting_mode, seed, django_assert_max_n
         assert entry.score == expected_score
     scores = [e.score for e in results.ranking]
     assert scores == sorted(scores, reverse=True)
-    for before, after in zip(results.ranking, results.ranking[1:]):
-        assert after.rank == (before.rank if after.score == before.score else
-                              results.ranking.index(after) + 1)
+    for before, after in zip(results.ranking, results.ranking[1:], strict=False):
+        assert after.rank == (
+            before.rank if after.score == before.score else results.ranking.index(after) + 1
+        )
 
     # per field of action
     for figures in results.by_field:
@@ -161,7 +173,9 @@ def test_figures_match_independent_counts(voting_mode, seed, django_assert_max_n
         assert figures.online_support == sum(
             1 for r in mine_ranked for v in r["voters"].values() if v > 0
         )
-        assert figures.offline_support == sum(s for r in mine_ranked for s, _ in r["paper"].values())
+        assert figures.offline_support == sum(
+            s for r in mine_ranked for s, _ in r["paper"].values()
+        )
     assert {f.field.pk for f in results.by_field} >= {r["p"].field_of_action_id for r in visible}
 
     # per status and district

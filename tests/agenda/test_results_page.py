@@ -23,11 +23,19 @@ def results_url(round_page):
 def finished_round():
     round_page = RoundPageFactory(current=ph.RESULT, title="Runde 2025")
     adopted = ProposalFactory(
-        round=round_page, title="Digitale Bibliothek", status="in_progress",
-        answer="Wir setzen das 2026 um.", answer_published=True,
+        round=round_page,
+        title="Digitale Bibliothek",
+        status="in_progress",
+        answer="Wir setzen das 2026 um.",
+        answer_published=True,
     )
-    rejected = ProposalFactory(round=round_page, title="Seilbahn", status="rejected",
-                               answer="Zu teuer.", answer_published=True)
+    rejected = ProposalFactory(
+        round=round_page,
+        title="Seilbahn",
+        status="rejected",
+        answer="Zu teuer.",
+        answer_published=True,
+    )
     ProposalFactory(round=round_page, title="Unbeantwortet")
     VoteFactory.create_batch(3, proposal=adopted)
     VoteFactory(proposal=rejected)
@@ -73,8 +81,9 @@ def test_results_hidden_until_public(client, resident, editor, steering):
 def test_waiting_answers_become_public_with_the_results(
     client, finished_round, django_capture_on_commit_callbacks
 ):
-    waiting = ProposalFactory(round=finished_round, title="Wartet", status="adopted",
-                              answer="Kommt mit dem Ergebnis.")
+    waiting = ProposalFactory(
+        round=finished_round, title="Wartet", status="adopted", answer="Kommt mit dem Ergebnis."
+    )
     with django_capture_on_commit_callbacks(execute=True):
         html = client.get(results_url(finished_round)).content.decode()
     assert "Kommt mit dem Ergebnis." in html
@@ -91,8 +100,9 @@ def test_results_page_query_count(client, finished_round, django_assert_max_num_
     client.get(url)  # warm caches (site root paths)
     with CaptureQueriesContext(connection) as few:
         client.get(url)
-    for proposal in ProposalFactory.create_batch(25, round=finished_round, status="adopted",
-                                                 answer="Ja", answer_published=True):
+    for proposal in ProposalFactory.create_batch(
+        25, round=finished_round, status="adopted", answer="Ja", answer_published=True
+    ):
         VoteFactory(proposal=proposal)
     with django_assert_max_num_queries(len(few)):
         assert client.get(url).status_code == 200

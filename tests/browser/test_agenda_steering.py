@@ -21,8 +21,13 @@ def log_in(page, civic_site, user):
     client.force_login(user)
     page.context.clear_cookies()
     page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value,
-          "url": civic_site.base_url}]
+        [
+            {
+                "name": "sessionid",
+                "value": client.cookies["sessionid"].value,
+                "url": civic_site.base_url,
+            }
+        ]
     )
 
 
@@ -39,8 +44,11 @@ def _round(civic_site, kinds_now, title, slug):
     phases = [
         RoundPhase(kinds=["propose", "comment"], start=now - 30 * day, end=now - 20 * day),
         RoundPhase(kinds=["vote"], start=now - 20 * day, end=now - 10 * day),
-        RoundPhase(kinds=["evaluate"], start=now - 10 * day,
-                   end=now + 5 * day if kinds_now == "evaluate" else now - 5 * day),
+        RoundPhase(
+            kinds=["evaluate"],
+            start=now - 10 * day,
+            end=now + 5 * day if kinds_now == "evaluate" else now - 5 * day,
+        ),
     ]
     if kinds_now == "result":
         phases.append(RoundPhase(kinds=["result"], start=now - 5 * day, end=now + 30 * day))
@@ -110,18 +118,40 @@ def test_results_page_is_accessible(page, civic_site, console_log):
     round_ = _round(civic_site, "result", "Runde 2025", "runde-2025")
     schools = FieldOfActionFactory(name="Bildung", slug="bildung")
     mobility = FieldOfActionFactory(name="Mobilität & Verkehr", slug="mobilitaet")
-    workshop = OfflineSourceFactory(round=round_, name="Workshop Digitale Schule, 12.03.",
-                                    participants=18)
-    adopted = ProposalFactory(round=round_, title="Tablets für Grundschulen",
-                              field_of_action=schools, status="in_progress",
-                              answer="Wird 2026 in drei Schulen erprobt.", answer_published=True)
-    ProposalFactory(round=round_, title="Echtzeit-Busanzeige", field_of_action=mobility,
-                    status="implemented", answer="Seit Mai an allen Haltestellen.",
-                    answer_published=True)
-    ProposalFactory(round=round_, title="Seilbahn zur Veste", field_of_action=mobility,
-                    status="rejected", answer="Zu teuer für den Nutzen.", answer_published=True)
-    ProposalFactory(round=round_, title="Idee aus dem Workshop", author=None,
-                    offline_source=workshop, field_of_action=schools)
+    workshop = OfflineSourceFactory(
+        round=round_, name="Workshop Digitale Schule, 12.03.", participants=18
+    )
+    adopted = ProposalFactory(
+        round=round_,
+        title="Tablets für Grundschulen",
+        field_of_action=schools,
+        status="in_progress",
+        answer="Wird 2026 in drei Schulen erprobt.",
+        answer_published=True,
+    )
+    ProposalFactory(
+        round=round_,
+        title="Echtzeit-Busanzeige",
+        field_of_action=mobility,
+        status="implemented",
+        answer="Seit Mai an allen Haltestellen.",
+        answer_published=True,
+    )
+    ProposalFactory(
+        round=round_,
+        title="Seilbahn zur Veste",
+        field_of_action=mobility,
+        status="rejected",
+        answer="Zu teuer für den Nutzen.",
+        answer_published=True,
+    )
+    ProposalFactory(
+        round=round_,
+        title="Idee aus dem Workshop",
+        author=None,
+        offline_source=workshop,
+        field_of_action=schools,
+    )
     VoteFactory.create_batch(4, proposal=adopted)
     OfflineVoteTallyFactory(proposal=adopted, source=workshop, support=9, against=0)
 
