@@ -424,7 +424,7 @@ def approve_comment(comment, *, by) -> bool:
     from django_comments_xtd.views import notify_comment_followers
 
     with transaction.atomic():
-        comment = XtdComment.objects.select_for_update().get(pk=comment.pk)
+        comment = XtdComment.objects.select_for_update(of=("self",)).get(pk=comment.pk)
         newly_public = not comment.is_public and not comment.is_removed
         CommentFlag.objects.update_or_create(
             comment=comment,

@@ -40,3 +40,57 @@ def home_page(db):
     from civic.models import HomePage
 
     return HomePage.objects.get(depth=2)
+
+
+# -- users in each role (shared by the app test packages) ----------------------------------
+
+
+def _user_in(role, display_name):
+    from civic.roles import assign_role
+    from tests.civic.factories import UserFactory
+
+    user = UserFactory(display_name=display_name)
+    if role:
+        assign_role(user, role)
+    return user
+
+
+@pytest.fixture
+def resident(db):
+    from civic.roles import RESIDENTS
+
+    return _user_in(RESIDENTS, "Rita Resident")
+
+
+@pytest.fixture
+def other_resident(db):
+    from civic.roles import RESIDENTS
+
+    return _user_in(RESIDENTS, "Otto Anders")
+
+
+@pytest.fixture
+def unverified(db):
+    """A user with an account but no verified address (not a resident yet)."""
+    return _user_in(None, "Ulla Unbestätigt")
+
+
+@pytest.fixture
+def editor(db):
+    from civic.roles import EDITORS
+
+    return _user_in(EDITORS, "Erika Redaktion")
+
+
+@pytest.fixture
+def steering(db):
+    from civic.roles import STEERING
+
+    return _user_in(STEERING, "Sven Steuerung")
+
+
+@pytest.fixture
+def superuser(db):
+    from tests.civic.factories import UserFactory
+
+    return UserFactory(display_name="Admin", is_superuser=True, is_staff=True)

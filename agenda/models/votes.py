@@ -130,6 +130,7 @@ class ProposalEvent(models.Model):
         CARRIED_FROM = "carried_from", _("aus der vorigen Runde übernommen")
         HIDDEN = "hidden", _("ausgeblendet")
         SHOWN = "shown", _("wieder eingeblendet")
+        PAPER_VOTES = "paper_votes", _("Stimmen auf Papier erfasst")
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

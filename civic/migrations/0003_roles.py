@@ -56,7 +56,14 @@ def create_roles(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
+    grant_role_permissions(apps)
 
+
+def grant_role_permissions(apps):
+    """Create the role groups and give them their permissions (idempotent).
+
+    Also used by the browser tests: their transactional flush empties the group tables.
+    """
     Group = apps.get_model("auth", "Group")
     Page = apps.get_model("wagtailcore", "Page")
     Collection = apps.get_model("wagtailcore", "Collection")

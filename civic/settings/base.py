@@ -245,3 +245,9 @@ LOGGING = {
         "civic": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+
+# Uploads and retention (see README, "Configuration"): limits in MiB and days, from the environment.
+CIVIC_UPLOAD_MAX_IMAGE_BYTES = int(os.environ.get("UPLOAD_MAX_IMAGE_MB", "15")) * 1024 * 1024
+CIVIC_UPLOAD_MAX_AUDIO_BYTES = int(os.environ.get("UPLOAD_MAX_AUDIO_MB", "50")) * 1024 * 1024
+STADTGEDAECHTNIS_CONTACT_RETENTION_DAYS = int(os.environ.get("CONTACT_RETENTION_DAYS", "90"))
+STADTGEDAECHTNIS_UNCONFIRMED_DAYS = int(os.environ.get("UNCONFIRMED_RETENTION_DAYS", "7"))

@@ -162,3 +162,36 @@ def test_offline_proposal_gets_no_mail(
     proposal.refresh_from_db()
     assert proposal.answer_published
     assert mail.outbox == []
+
+
+def test_publish_due_answers_command_publishes_and_mails(
+    steering, django_capture_on_commit_callbacks
+):
+    """The scheduled command publishes answers that waited for the results, once."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    evaluating = RoundPageFactory(current=ph.EVALUATE)
+    waiting = ProposalFactory(round=evaluating)
+    answer_proposal(
+        waiting,
+        status="rejected",
+        answer="Das prüfen wir nicht weiter.",
+        publish_now=False,
+        actor=steering,
+    )
+    out = StringIO()
+    call_command("publish_due_answers", stdout=out)
+    waiting.refresh_from_db()
+    assert not waiting.answer_published and "0 Antwort(en)" in out.getvalue()
+
+    finished = RoundPageFactory(current=ph.RESULT)
+    waiting.round = finished
+    waiting.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("publish_due_answers", stdout=out)
+    waiting.refresh_from_db()
+    assert waiting.answer_published
+    assert [m.to for m in mail.outbox] == [[waiting.author.email]]
+    assert "Das prüfen wir nicht weiter." in mail.outbox[0].body

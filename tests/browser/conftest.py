@@ -96,6 +96,12 @@ def civic_site(live_server, transactional_db):
     for child in root.get_children():
         child.delete()
     root.refresh_from_db()
+    # The flush also emptied the role groups' permissions that the roles migration granted.
+    import importlib
+
+    from django.apps import apps as django_apps
+
+    importlib.import_module("civic.migrations.0003_roles").grant_role_permissions(django_apps)
 
     home = root.add_child(
         instance=HomePage(

@@ -2,42 +2,13 @@
 
 import pytest
 
-from civic.roles import EDITORS, RESIDENTS, STEERING, assign_role
-from tests.civic.factories import DistrictFactory, UserFactory
+from tests.civic.factories import DistrictFactory
 
 
 @pytest.fixture(autouse=True)
 def _own_media_root(settings, tmp_path):
     """Each test writes its files to its own folder (and can count them)."""
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def resident(db):
-    user = UserFactory(display_name="Rita Resident")
-    assign_role(user, RESIDENTS)
-    return user
-
-
-@pytest.fixture
-def other_resident(db):
-    user = UserFactory(display_name="Otto Other")
-    assign_role(user, RESIDENTS)
-    return user
-
-
-@pytest.fixture
-def editor(db):
-    user = UserFactory(display_name="Edith Editor")
-    assign_role(user, EDITORS)
-    return user
-
-
-@pytest.fixture
-def steering(db):
-    user = UserFactory(display_name="Stefan Steering")
-    assign_role(user, STEERING)
-    return user
 
 
 @pytest.fixture

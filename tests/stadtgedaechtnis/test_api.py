@@ -178,6 +178,11 @@ def test_no_private_data_in_any_response(client):
     )
     memory.refresh_from_db()
     assert (memory.public_lat, memory.public_lon) != (secret_lat, secret_lon)
+    # The public point lies at least ~50 m away (in a random direction, so a shorter prefix of a
+    # coordinate may coincide by chance; the full secret values must never appear).
+    dy = (memory.public_lat - secret_lat) * 111_320
+    dx = (memory.public_lon - secret_lon) * 111_320 * 0.64  # cos(50.26°)
+    assert (dx * dx + dy * dy) ** 0.5 > 45
     MemoryContactFactory(memory=memory, email="kontakt-geheim@example.net", name="Karla Kontakt")
     urls = [
         LIST_URL,
@@ -198,8 +203,6 @@ def test_no_private_data_in_any_response(client):
             "Telefon",
             "50.2612345",
             "10.9712345",
-            "50.26123",
-            "10.97123",
             '"lat"',
             '"lon"',
             "email",
