@@ -107,9 +107,7 @@ class User(AbstractUser):
 class DistrictQuerySet(models.QuerySet):
     def containing_bbox(self, lon: float, lat: float):
         """Districts whose bounding box contains the point (a cheap pre-filter)."""
-        return self.filter(
-            min_lon__lte=lon, max_lon__gte=lon, min_lat__lte=lat, max_lat__gte=lat
-        )
+        return self.filter(min_lon__lte=lon, max_lon__gte=lon, min_lat__lte=lat, max_lat__gte=lat)
 
 
 class District(models.Model):
@@ -363,6 +361,7 @@ class CitySettings(BaseSiteSetting):
 
     def theme_css(self) -> str:
         """The site's colours as CSS custom properties (defaults where a value is malformed)."""
+
         def colour(name: str) -> str:
             value = getattr(self, name)
             return value if HEX_COLOUR.match(value or "") else self._meta.get_field(name).default
@@ -481,7 +480,7 @@ class StandardPage(Page):
 
 
 class NewsIndexPage(Page):
-    """"Aktuelles": the list of news articles, newest first, ten a page."""
+    """ "Aktuelles": the list of news articles, newest first, ten a page."""
 
     intro = models.TextField(_("Einleitung"), blank=True)
     per_page = 10

@@ -213,4 +213,3 @@ class Command(BaseCommand):
             roles = ", ".join(spec["roles"]) + (" + Administrator" if spec.get("superuser") else "")
             self.stdout.write(f"  {spec['email']:<32} Passwort: {password:<20} ({roles})")
         self.stdout.write(f"  Verwaltung: http://{content.DEMO_HOST}:{content.DEMO_PORT}/admin/")
-
