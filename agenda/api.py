@@ -21,6 +21,7 @@ from agenda import phases as ph
 from agenda.models import Proposal, RoundPage
 from agenda.results import annotate_tallies, round_results
 from agenda.steering import publish_due_answers, status_label
+from civic.api import ErrorOut
 
 router = Router(tags=["Digitale Agenda"])
 
@@ -29,10 +30,6 @@ MAX_PER_PAGE = 100
 
 # --------------------------------------------------------------------------------------------
 # Schemas
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 class PhaseOut(Schema):

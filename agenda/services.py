@@ -27,6 +27,7 @@ from agenda.models import (
     RoundVoter,
     Vote,
 )
+from civic.uploads import FileLedger, save_wagtail_image
 
 # --------------------------------------------------------------------------------------------
 # Proposals
@@ -47,8 +48,14 @@ def submit_proposal(
     lat: float | None = None,
     lon: float | None = None,
     image=None,
+    image_upload=None,
+    image_alt: str = "",
 ) -> Proposal:
-    """A resident submits a proposal to ``round_`` (the phase must allow proposing)."""
+    """A resident submits a proposal to ``round_`` (the phase must allow proposing).
+
+    ``image_upload`` (a :class:`civic.uploads.CleanImage`) is stored as a Wagtail image in the same
+    transaction; if anything fails, neither the proposal nor the image nor its file remains.
+    """
     _require(
         user,
         "agenda.add_proposal",
@@ -56,7 +63,9 @@ def submit_proposal(
         _("In dieser Phase der Runde können keine Vorschläge eingereicht werden."),
     )
     _check_field_of_action(round_, field_of_action)
-    with transaction.atomic():
+    with FileLedger() as ledger, transaction.atomic():
+        if image_upload is not None:
+            image = _store_image(image_upload, title=title, alt=image_alt, user=user, ledger=ledger)
         proposal = Proposal(
             round=round_,
             title=title.strip(),
@@ -88,8 +97,11 @@ def _check_field_of_action(round_: RoundPage, field_of_action):
 EDITABLE_FIELDS = ("title", "description", "field_of_action", "lat", "lon", "image")
 
 
-def edit_proposal(proposal: Proposal, user, **changes) -> Proposal:
-    """The author changes the proposal while the propose phase is open."""
+def edit_proposal(
+    proposal: Proposal, user, *, image_upload=None, image_alt: str = "", **changes
+) -> Proposal:
+    """The author changes the proposal while the propose phase is open (a new ``image_upload``
+    replaces the image, stored in the same transaction as the change)."""
     _require(
         user,
         "agenda.change_proposal",
@@ -101,6 +113,19 @@ def edit_proposal(proposal: Proposal, user, **changes) -> Proposal:
         raise ValueError(f"Not editable: {sorted(unknown)}")
     if "field_of_action" in changes:
         _check_field_of_action(proposal.round, changes["field_of_action"])
+    with FileLedger() as ledger, transaction.atomic():
+        if image_upload is not None:
+            changes["image"] = _store_image(
+                image_upload,
+                title=changes.get("title", proposal.title),
+                alt=image_alt,
+                user=user,
+                ledger=ledger,
+            )
+        return _apply_changes(proposal, user, changes)
+
+
+def _apply_changes(proposal: Proposal, user, changes: dict) -> Proposal:
     changed = []
     for name, value in changes.items():
         if isinstance(value, str):
@@ -110,12 +135,24 @@ def edit_proposal(proposal: Proposal, user, **changes) -> Proposal:
             changed.append(name)
     if not changed:
         return proposal
-    with transaction.atomic():
-        proposal.save()
-        ProposalEvent.objects.create(
-            proposal=proposal, actor=user, kind=ProposalEvent.Kind.EDITED, public=True
-        )
+    proposal.save()
+    ProposalEvent.objects.create(
+        proposal=proposal, actor=user, kind=ProposalEvent.Kind.EDITED, public=True
+    )
     return proposal
+
+
+def _store_image(upload, *, title: str, alt: str, user, ledger):
+    from agenda.conf import collection_name
+
+    return save_wagtail_image(
+        upload,
+        title=title,
+        collection_name=collection_name(),
+        user=user,
+        description=alt,
+        ledger=ledger,
+    )
 
 
 def withdraw_proposal(proposal: Proposal, user, *, note: str = "") -> Proposal:

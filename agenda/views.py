@@ -294,25 +294,6 @@ def _not_allowed(request, round_, message, status=403):
     )
 
 
-def _save_image(clean_image, *, title: str, alt: str, user):
-    """Store a cleaned upload (re-encoded, without EXIF) as a Wagtail image."""
-    from wagtail.images import get_image_model
-
-    from agenda.conf import image_collection
-
-    image_model = get_image_model()
-    image = image_model(
-        title=title[:255],
-        description=alt[:255] if hasattr(image_model, "description") else "",
-        collection=image_collection(),
-        uploaded_by_user=user,
-    )
-    clean_image.content.seek(0)
-    image.file.save(clean_image.name, clean_image.content, save=False)
-    image.save()
-    return image
-
-
 def _proposal_form(request, round_, *, initial=None, has_image=False):
     """The form with an upload kept from an earlier failed submission (civic.uploads)."""
     from civic.uploads import kept_upload
@@ -376,13 +357,6 @@ def propose(request, round_id: int):
             image = _chosen_image(form, kept)
             data = form.cleaned_data
             try:
-                wagtail_image = (
-                    _save_image(
-                        image, title=data["title"], alt=data["image_alt"], user=request.user
-                    )
-                    if image
-                    else None
-                )
                 proposal = services.submit_proposal(
                     round_,
                     request.user,
@@ -391,7 +365,8 @@ def propose(request, round_id: int):
                     field_of_action=data["field_of_action"],
                     lat=data.get("lat"),
                     lon=data.get("lon"),
-                    image=wagtail_image,
+                    image_upload=image,
+                    image_alt=data["image_alt"],
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)
@@ -459,14 +434,16 @@ def edit(request, pk: int):
                 "lon": data.get("lon"),
             }
             image = _chosen_image(form, kept)
-            if image:
-                changes["image"] = _save_image(
-                    image, title=data["title"], alt=data["image_alt"], user=request.user
-                )
-            elif data.get("remove_image"):
+            if not image and data.get("remove_image"):
                 changes["image"] = None
             try:
-                services.edit_proposal(proposal, request.user, **changes)
+                services.edit_proposal(
+                    proposal,
+                    request.user,
+                    image_upload=image,
+                    image_alt=data["image_alt"],
+                    **changes,
+                )
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:

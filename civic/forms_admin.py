@@ -94,8 +94,9 @@ class PolygonGeoJSONField(forms.CharField):
             return True
 
 
-def _map_settings_overrides() -> dict:
-    """django-leaflet's settings for the admin map, from the default site's CitySettings."""
+def leaflet_settings() -> dict:
+    """django-leaflet's settings for an admin map, from the default site's CitySettings (used as
+    the widget's ``settings_overrides`` attribute by every admin map form)."""
     from wagtail.models import Site
 
     site = Site.objects.filter(is_default_site=True).first()
@@ -126,7 +127,7 @@ class DistrictAdminForm(WagtailAdminModelForm):
             self.fields["slug"].required = False
             self.fields["slug"].help_text = _("Leer lassen: wird aus dem Namen gebildet.")
         if "geometry" in self.fields:
-            self.fields["geometry"].widget.attrs["settings_overrides"] = _map_settings_overrides()
+            self.fields["geometry"].widget.attrs["settings_overrides"] = leaflet_settings()
 
     def clean(self):
         cleaned_data = super().clean()

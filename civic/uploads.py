@@ -453,6 +453,85 @@ class AudioUploadField(_CheckedFileField):
 
 
 # --------------------------------------------------------------------------------------------
+# Storing cleaned uploads
+
+
+class FileLedger:
+    """Files written to storage during a transaction, to delete again if it fails.
+
+    Storage is not transactional: a multi-row write that also writes files records each file here
+    and calls :meth:`delete_all` when it fails, so no orphan file remains. As a context manager
+    (``with FileLedger() as ledger, transaction.atomic(): ...``) it does so on any exception.
+    """
+
+    def __init__(self):
+        self.files = []
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None:
+            self.delete_all()
+        return False
+
+    def add(self, field_file):
+        self.files.append((field_file.storage, field_file.name))
+
+    def delete_all(self):
+        for storage, name in self.files:
+            try:
+                storage.delete(name)
+            except OSError:
+                pass
+
+
+def collection_named(name: str):
+    """The Wagtail collection ``name`` below the root collection (created on first use)."""
+    from wagtail.models import Collection
+
+    root = Collection.get_first_root_node()
+    if root is None:
+        root = Collection.add_root(name="Root")
+    existing = root.get_children().filter(name=name).first()
+    return existing or root.add_child(name=name)
+
+
+def save_wagtail_image(
+    cleaned: CleanImage,
+    *,
+    title: str,
+    collection_name: str,
+    user=None,
+    description: str = "",
+    ledger: FileLedger | None = None,
+):
+    """Store a cleaned image (re-encoded, without EXIF) as a Wagtail image in the named collection.
+
+    Call it inside the caller's transaction and pass its ledger, so the file goes when the
+    transaction fails.
+    """
+    from wagtail.images import get_image_model
+
+    image_model = get_image_model()
+    image = image_model(
+        title=(title or cleaned.original_name or "Bild")[:255],
+        collection=collection_named(collection_name),
+        uploaded_by_user=user if getattr(user, "is_authenticated", False) else None,
+    )
+    if description and hasattr(image_model, "description"):
+        image.description = description[:255]
+    cleaned.content.seek(0)
+    image.file.save(cleaned.name, ContentFile(cleaned.content.read()), save=False)
+    if ledger is not None:
+        ledger.add(image.file)
+    image.width, image.height = cleaned.width, cleaned.height
+    image._set_image_file_metadata()
+    image.save()
+    return image
+
+
+# --------------------------------------------------------------------------------------------
 # Keeping uploads across a failed submission
 
 

@@ -20,6 +20,7 @@ from django.utils.text import Truncator
 from ninja import Query, Router, Schema
 from pydantic import BaseModel
 
+from civic.api import ErrorOut
 from stadtgedaechtnis.explore_clusters import (
     MAX_ZOOM,
     MIN_ZOOM,
@@ -149,10 +150,6 @@ class MapCollection(Schema):
     bbox: list[float]
     numberMatched: int
     features: list[MapFeature]
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 class FilterParams(Schema):

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from civic.forms_admin import GeoJSONLeafletWidget
+from civic.forms_admin import GeoJSONLeafletWidget, leaflet_settings
 from stadtgedaechtnis.consent import CURRENT_CONSENT_VERSION
 from stadtgedaechtnis.dates import parse_period
 from stadtgedaechtnis.models import RejectionReason
@@ -18,22 +18,6 @@ class PointLeafletWidget(GeoJSONLeafletWidget):
     """django-leaflet's map for one point (the exact, private position of a memory)."""
 
     geom_type = "POINT"
-
-
-def _map_settings() -> dict:
-    from wagtail.models import Site
-
-    from civic.models import CitySettings
-
-    site = Site.objects.filter(is_default_site=True).first()
-    options = (CitySettings.for_site(site) if site else CitySettings()).map_options()
-    return {
-        "TILES": [("", options["tileUrl"], {"attribution": options["attribution"]})],
-        "DEFAULT_CENTER": tuple(options["center"]),
-        "DEFAULT_ZOOM": options["zoom"],
-        "MIN_ZOOM": options["minZoom"],
-        "MAX_ZOOM": options["maxZoom"],
-    }
 
 
 class MemoryAdminForm(WagtailAdminModelForm):
@@ -57,7 +41,7 @@ class MemoryAdminForm(WagtailAdminModelForm):
                 {"type": "Point", "coordinates": [instance.lon, instance.lat]}
             )
         if "location" in self.fields:
-            self.fields["location"].widget.attrs["settings_overrides"] = _map_settings()
+            self.fields["location"].widget.attrs["settings_overrides"] = leaflet_settings()
         if not instance.pk:
             for name in ("on_behalf_source", "on_behalf_consent"):
                 if name in self.fields:

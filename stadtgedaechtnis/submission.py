@@ -6,13 +6,11 @@ leaves neither rows nor orphan files. Uploads kept from earlier attempts (``civi
 are deleted only after the transaction committed.
 """
 
-import io
-
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
-from wagtail.images import get_image_model
 
+from civic.uploads import FileLedger, collection_named, save_wagtail_image
 from stadtgedaechtnis import conf, services
 from stadtgedaechtnis.consent import CURRENT_CONSENT_VERSION
 from stadtgedaechtnis.dates import parse_period
@@ -27,55 +25,18 @@ from stadtgedaechtnis.models import (
 
 def memory_collection():
     """The Wagtail collection "Stadtgedächtnis" (created on first use)."""
-    from wagtail.models import Collection
-
-    root = Collection.get_first_root_node()
-    if root is None:
-        root = Collection.add_root(name="Root")
-    name = conf.collection_name()
-    existing = root.get_children().filter(name=name).first()
-    return existing or root.add_child(name=name)
-
-
-class FileLedger:
-    """Files written during a transaction, to delete if it fails."""
-
-    def __init__(self):
-        self.files = []
-
-    def add(self, field_file):
-        self.files.append((field_file.storage, field_file.name))
-
-    def delete_all(self):
-        for storage, name in self.files:
-            try:
-                storage.delete(name)
-            except OSError:
-                pass
+    return collection_named(conf.collection_name())
 
 
 def store_photo(memory, cleaned_image, *, meta: dict, sort_order: int, user, ledger) -> MemoryPhoto:
     """A Wagtail image from the EXIF-free bytes, and the photo row pointing at it."""
-    image_model = get_image_model()
-    content = cleaned_image.content
-    content.seek(0)
-    data = content.read()
-    width, height = cleaned_image.width, cleaned_image.height
-    if not (width and height):
-        from PIL import Image as PILImage
-
-        width, height = PILImage.open(io.BytesIO(data)).size
-    title = (meta.get("caption") or meta.get("alt_text") or memory.title)[:255]
-    image = image_model(
-        title=title,
-        collection=memory_collection(),
-        uploaded_by_user=user if getattr(user, "is_authenticated", False) else None,
+    image = save_wagtail_image(
+        cleaned_image,
+        title=meta.get("caption") or meta.get("alt_text") or memory.title,
+        collection_name=conf.collection_name(),
+        user=user,
+        ledger=ledger,
     )
-    image.file.save(cleaned_image.name, ContentFile(data), save=False)
-    image.width, image.height = width, height
-    ledger.add(image.file)
-    image._set_image_file_metadata()
-    image.save()
     return MemoryPhoto.objects.create(
         memory=memory,
         image=image,

@@ -50,7 +50,8 @@ class Vote(models.Model):
 
 class RoundVoter(models.Model):
     """A person who votes in a round. Its row is locked while a vote is cast, so the
-    per-round limit holds under concurrent requests (and it counts online participants)."""
+    per-round limit holds under concurrent requests. (Participant figures count Vote rows, not
+    these: a person who took back every vote no longer counts.)"""
 
     round = models.ForeignKey(RoundPage, on_delete=models.CASCADE, related_name="voters")
     user = models.ForeignKey(

@@ -1,29 +1,80 @@
-// civic – initialises every Leaflet map on the page from data-attributes.
-//   data-map-options: id of a json_script element with the site's map settings
-//   data-geojson-url: optional URL of GeoJSON to draw (polygons outlined, points as markers)
+// civic – the one place that builds Leaflet maps from the site's map settings.
+//
+// window.civicMap (used by the apps' own scripts, which load after this one):
+//   civicMap.options(el)            the site's map settings, from the json_script element named in
+//                                   el's data-map-options (or data-options-id)
+//   civicMap.create(el, extra, siteOptions)
+//                                   an L.map with those settings (or the siteOptions object given)
+//                                   and the tile layer; `extra` overrides Leaflet options (center, zoom)
+//   civicMap.pointPicker(map, latInput, lonInput, onChange)
+//                                   click (or set()) places one point and writes it into the two
+//                                   inputs; returns {set(lat, lon, pan), clear()}; onChange(lat, lon)
+//                                   is called with nulls when cleared
+//
+// Elements with data-civic-map are initialised here directly; data-geojson-url adds GeoJSON
+// (polygons outlined, points as markers).
 (function () {
     "use strict";
 
-    function readOptions(el) {
-        var id = el.getAttribute("data-map-options");
+    function options(el) {
+        var id = el.getAttribute("data-map-options") || el.getAttribute("data-options-id");
         var script = id && document.getElementById(id);
-        return script ? JSON.parse(script.textContent) : {};
+        try { return script ? JSON.parse(script.textContent) : {}; } catch (e) { return {}; }
     }
 
-    function initMap(el) {
-        if (!window.L || el.getAttribute("data-map-ready")) return;
-        var opts = readOptions(el);
-        var map = L.map(el, {
+    function create(el, extra, siteOptions) {
+        var opts = siteOptions || options(el);
+        var settings = {
             center: opts.center || [51.1657, 10.4515],
             zoom: opts.zoom || 13,
             minZoom: opts.minZoom,
-            maxZoom: opts.maxZoom,
+            maxZoom: opts.maxZoom || 19,
             maxBounds: opts.bounds || undefined,
             scrollWheelZoom: false
+        };
+        Object.keys(extra || {}).forEach(function (key) {
+            if (extra[key] !== null && extra[key] !== undefined) settings[key] = extra[key];
         });
+        var map = L.map(el, settings);
         if (opts.tileUrl) {
             L.tileLayer(opts.tileUrl, { attribution: opts.attribution || "", maxZoom: opts.maxZoom || 19 }).addTo(map);
         }
+        return map;
+    }
+
+    function pointPicker(map, latInput, lonInput, onChange) {
+        var marker = null;
+        function set(lat, lon, pan) {
+            lat = Math.round(lat * 1e6) / 1e6;
+            lon = Math.round(lon * 1e6) / 1e6;
+            latInput.value = String(lat);
+            lonInput.value = String(lon);
+            if (marker) {
+                marker.setLatLng([lat, lon]);
+            } else {
+                marker = L.circleMarker([lat, lon], { radius: 9, weight: 3 }).addTo(map);
+            }
+            if (pan) map.panTo([lat, lon]);
+            if (onChange) onChange(lat, lon);
+        }
+        function clear() {
+            latInput.value = "";
+            lonInput.value = "";
+            if (marker) { map.removeLayer(marker); marker = null; }
+            if (onChange) onChange(null, null);
+        }
+        map.on("click", function (event) { set(event.latlng.lat, event.latlng.lng, false); });
+        var lat = parseFloat(latInput.value);
+        var lon = parseFloat(lonInput.value);
+        if (!isNaN(lat) && !isNaN(lon)) { set(lat, lon, true); } else { clear(); }
+        return { set: set, clear: clear };
+    }
+
+    window.civicMap = { options: options, create: create, pointPicker: pointPicker };
+
+    function initMap(el) {
+        if (!window.L || el.getAttribute("data-map-ready")) return;
+        var map = create(el);
         el.setAttribute("data-map-ready", "true");
         var url = el.getAttribute("data-geojson-url");
         if (url) {
@@ -47,7 +98,7 @@
     }
 
     function initAll() {
-        document.querySelectorAll("[data-map-options]").forEach(initMap);
+        document.querySelectorAll("[data-civic-map]").forEach(initMap);
     }
     if (document.readyState === "loading") {
         document.addEventListener("DOMContentLoaded", initAll);

@@ -97,3 +97,29 @@ def test_someone_elses_token_is_ignored(client, resident, other_resident, round_
     response = client.post(url, data(field_of_action, image_token=str(token)))
     assert response.status_code == 302
     assert Proposal.objects.get().image is None
+
+
+def test_failed_submission_leaves_no_image_and_no_file(
+    client, resident, round_, field_of_action, settings, tmp_path, monkeypatch
+):
+    """The image is written in the proposal's transaction: a failure after it removes both."""
+    from wagtail.images import get_image_model
+
+    from agenda.models import ProposalEvent
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(ProposalEvent.objects, "create", broken)
+    client.force_login(resident)
+    client.raise_request_exception = False
+    response = client.post(
+        reverse("agenda:propose", args=[round_.pk]), data(field_of_action, image=png())
+    )
+    assert response.status_code == 500
+    assert not Proposal.objects.exists()
+    assert not get_image_model().objects.exists()
+    stored = [p for p in (tmp_path / "media").rglob("*") if p.is_file()]
+    assert stored == []

@@ -101,3 +101,21 @@ def assert_no_axe_violations(page, tags=AXE_TAGS, exclude=None):
                     summary = node["failureSummary"].replace("\n", " | ")
                     lines.append(f"      {summary[:300]}")
         pytest.fail("\n".join(lines))
+
+
+def log_in(page, civic_site, user):
+    """Log ``user`` in for the browser: a session made by Django's test client, as a cookie."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    page.context.clear_cookies()
+    page.context.add_cookies(
+        [
+            {
+                "name": "sessionid",
+                "value": client.cookies["sessionid"].value,
+                "url": civic_site.base_url,
+            }
+        ]
+    )

@@ -5,10 +5,9 @@ proposal pages pass axe and break no CSP rule."""
 import re
 
 import pytest
-from django.test import Client
 from playwright.sync_api import expect
 
-from tests.browser.helpers import assert_clean_console, assert_no_axe_violations
+from tests.browser.helpers import assert_clean_console, assert_no_axe_violations, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -69,21 +68,6 @@ def agenda(civic_site):
     )
     ProposalFactory(round=round_, title="Radwege-Mängelmelder", author=author)
     return {"agenda": agenda_page, "round": round_, "existing": existing}
-
-
-def log_in(page, civic_site, user):
-    client = Client()
-    client.force_login(user)
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [
-            {
-                "name": "sessionid",
-                "value": client.cookies["sessionid"].value,
-                "url": civic_site.base_url,
-            }
-        ]
-    )
 
 
 def test_agenda_and_round_pages_are_accessible(page, no_tiles, civic_site, agenda, console_log):

@@ -8,10 +8,10 @@ import datetime
 import re
 
 import pytest
-from django.test import Client, override_settings
+from django.test import override_settings
 from playwright.sync_api import expect
 
-from tests.browser.helpers import assert_clean_console, assert_no_axe_violations
+from tests.browser.helpers import assert_clean_console, assert_no_axe_violations, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,20 +45,6 @@ def commentable_news(civic_site, monkeypatch):
     with override_settings(TEMPLATES=_templates_setting()):
         yield article
     unregister_commentable(NewsPage)
-
-
-def log_in(page, civic_site, user):
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies(
-        [
-            {
-                "name": "sessionid",
-                "value": client.cookies["sessionid"].value,
-                "url": civic_site.base_url,
-            }
-        ]
-    )
 
 
 def test_resident_comments_and_replies_by_keyboard(page, civic_site, commentable_news, console_log):

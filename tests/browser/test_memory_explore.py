@@ -11,10 +11,9 @@ import datetime
 import re
 
 import pytest
-from django.test import Client
 from playwright.sync_api import expect
 
-from tests.browser.helpers import assert_clean_console, assert_no_axe_violations
+from tests.browser.helpers import assert_clean_console, assert_no_axe_violations, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -100,20 +99,6 @@ def wait_for_map(page):
     map_el = page.locator("#memory-map")
     expect(map_el).to_have_attribute("data-feature-count", re.compile(r"\d+"))
     return map_el
-
-
-def log_in(page, civic_site, user):
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies(
-        [
-            {
-                "name": "sessionid",
-                "value": client.cookies["sessionid"].value,
-                "url": civic_site.base_url,
-            }
-        ]
-    )
 
 
 # --------------------------------------------------------------------------------------------

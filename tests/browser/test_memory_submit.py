@@ -5,10 +5,9 @@ import re
 
 import pytest
 from django.core import mail
-from django.test import Client
 from playwright.sync_api import expect
 
-from tests.browser.helpers import assert_clean_console, assert_no_axe_violations
+from tests.browser.helpers import assert_clean_console, assert_no_axe_violations, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,21 +39,6 @@ def memory_setup(civic_site):
     )
     theme = Theme.objects.create(name="Handel & Gastronomie", slug="handel-gastronomie")
     return {"district": district, "theme": theme}
-
-
-def log_in(page, civic_site, user):
-    client = Client()
-    client.force_login(user)
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [
-            {
-                "name": "sessionid",
-                "value": client.cookies["sessionid"].value,
-                "url": civic_site.base_url,
-            }
-        ]
-    )
 
 
 def jpeg_file(tmp_path):

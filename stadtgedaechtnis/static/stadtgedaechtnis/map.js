@@ -30,20 +30,6 @@
         return node;
     }
 
-    function baseMap(container, opts, extra) {
-        var map = L.map(container, Object.assign({
-            center: opts.center || [51.1657, 10.4515],
-            zoom: opts.zoom || 13,
-            minZoom: opts.minZoom,
-            maxZoom: opts.maxZoom || 19,
-            maxBounds: opts.bounds || undefined,
-            scrollWheelZoom: false
-        }, extra || {}));
-        if (opts.tileUrl) {
-            L.tileLayer(opts.tileUrl, { attribution: opts.attribution || "", maxZoom: opts.maxZoom || 19 }).addTo(map);
-        }
-        return map;
-    }
 
     function clamp(value, low, high) {
         return Math.min(high, Math.max(low, value));
@@ -74,7 +60,7 @@
         var config = readJson(container.getAttribute("data-explore-map"));
         var strings = config.strings || {};
         var opts = config.options || {};
-        var map = baseMap(container, opts);
+        var map = window.civicMap.create(container, {}, opts);
         var layer = L.layerGroup().addTo(map);
         var status = document.getElementById("memory-map-status");
         var form = document.getElementById("memory-filters");
@@ -264,13 +250,14 @@
         if (!config.point) return;
         var opts = config.options || {};
         var zoom = Math.min((opts.maxZoom || 19), 16);
-        var map = baseMap(container, opts, { center: config.point, zoom: zoom });
+        var map = window.civicMap.create(container, { center: config.point, zoom: zoom }, opts);
         var marker = L.circleMarker(config.point, { radius: 10, weight: 3, color: "#a61c3c", fillOpacity: 0.35 }).addTo(map);
         if (config.label) marker.bindTooltip(config.label);
         container.setAttribute("data-map-ready", "true");
     }
 
     function initAll() {
+        if (!window.civicMap) return;
         document.querySelectorAll("[data-explore-map]").forEach(initExploreMap);
         document.querySelectorAll("[data-explore-point]").forEach(initPointMap);
     }

@@ -94,58 +94,26 @@
     function initMap(form) {
         var wrap = form.querySelector("[data-tell-map-wrap]");
         var el = form.querySelector("[data-tell-map]");
-        if (!wrap || !el || !window.L) return;
-        var optionsScript = document.getElementById(el.getAttribute("data-options-id"));
-        var opts = optionsScript ? JSON.parse(optionsScript.textContent) : {};
+        if (!wrap || !el || !window.L || !window.civicMap) return;
         var latInput = form.querySelector("input[name=lat]");
         var lonInput = form.querySelector("input[name=lon]");
         var status = wrap.querySelector("[data-tell-point-status]");
         wrap.hidden = false;
-        var map = L.map(el, {
-            center: opts.center || [51.1657, 10.4515],
-            zoom: opts.zoom || 13,
-            minZoom: opts.minZoom,
-            maxZoom: opts.maxZoom,
-            maxBounds: opts.bounds || undefined,
-            scrollWheelZoom: false
-        });
-        if (opts.tileUrl) {
-            L.tileLayer(opts.tileUrl, { attribution: opts.attribution || "", maxZoom: opts.maxZoom || 19 }).addTo(map);
-        }
-        var marker = null;
-
-        function setPoint(lat, lon, pan) {
-            lat = Math.round(lat * 1e6) / 1e6;
-            lon = Math.round(lon * 1e6) / 1e6;
-            latInput.value = String(lat);
-            lonInput.value = String(lon);
-            if (!marker) {
-                marker = L.circleMarker([lat, lon], { radius: 9, weight: 3 }).addTo(map);
+        var map = window.civicMap.create(el);
+        var picker = window.civicMap.pointPicker(map, latInput, lonInput, function (lat, lon) {
+            if (lat === null) {
+                status.textContent = status.getAttribute("data-text-none");
+                el.removeAttribute("data-point");
             } else {
-                marker.setLatLng([lat, lon]);
+                status.textContent = status.getAttribute("data-text-set") + " " + lat.toFixed(5) + ", " + lon.toFixed(5);
+                el.setAttribute("data-point", lat + "," + lon);
             }
-            if (pan) map.panTo([lat, lon]);
-            status.textContent = status.getAttribute("data-text-set") + " " + lat.toFixed(5) + ", " + lon.toFixed(5);
-            el.setAttribute("data-point", lat + "," + lon);
-        }
-        function clearPoint() {
-            latInput.value = "";
-            lonInput.value = "";
-            if (marker) { map.removeLayer(marker); marker = null; }
-            status.textContent = status.getAttribute("data-text-none");
-            el.removeAttribute("data-point");
-        }
-        map.on("click", function (event) { setPoint(event.latlng.lat, event.latlng.lng, false); });
+        });
         wrap.querySelector("[data-tell-center]").addEventListener("click", function () {
             var c = map.getCenter();
-            setPoint(c.lat, c.lng, false);
+            picker.set(c.lat, c.lng, false);
         });
-        wrap.querySelector("[data-tell-clear]").addEventListener("click", clearPoint);
-        if (latInput.value && lonInput.value) {
-            setPoint(parseFloat(latInput.value), parseFloat(lonInput.value), true);
-        } else {
-            clearPoint();
-        }
+        wrap.querySelector("[data-tell-clear]").addEventListener("click", picker.clear);
         el.setAttribute("data-map-ready", "true");
         el._tellMap = map;
     }
