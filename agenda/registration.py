@@ -5,29 +5,14 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from wagtail import hooks
 
+from agenda.models import Proposal
+from civic.comments import register_commentable
 from civic.registry import SearchHit, register_home_child, register_seed_step
 
 register_home_child("agenda.AgendaPage")
 
-_COMMENTS = {"registered": False}
-
-
-def _register_comments() -> None:
-    try:
-        from civic.comments import register_commentable
-    except ImportError:  # civic.comments not there yet
-        return
-    from agenda.models import Proposal
-
-    register_commentable(Proposal, premoderated=False)
-    _COMMENTS["registered"] = True
-
-
-def comments_registered() -> bool:
-    return _COMMENTS["registered"]
-
-
-_register_comments()
+# Comments on proposals appear at once; editors remove them afterwards (with a reason shown).
+register_commentable(Proposal, premoderated=False)
 
 
 @hooks.register("civic_my_area_panels")

@@ -76,25 +76,6 @@ def round_info(round_: RoundPage, request) -> dict:
     }
 
 
-def phase_timeline(round_: RoundPage) -> list[dict]:
-    current = round_.current_phase()
-    return [
-        {
-            "phase": phase,
-            "label": phase.label,
-            "current": current is not None and phase.pk == current.pk,
-            "past": phase.end <= (current.start if current else _now()),
-        }
-        for phase in round_.phase_list()
-    ]
-
-
-def _now():
-    from django.utils import timezone
-
-    return timezone.now()
-
-
 def order_seed(request) -> int:
     """A random number kept in the visitor's session: the "random" order stays the same for
     one visitor (no jumping between pages) but differs between visitors (fair exposure)."""
@@ -206,7 +187,7 @@ def round_page_context(page: RoundPage, request) -> dict:
     params = {k: v for k, v in request.GET.items() if k != "seite" and v}
     return {
         **info,
-        "timeline": phase_timeline(page),
+        "timeline": page.timeline(),
         "round_fields_of_action": fields,
         "filter_form": filter_form,
         "order": order,
@@ -270,15 +251,8 @@ def proposal_detail(request, pk: int):
         "events": proposal.public_events,
         "carried_to": carried_to,
         "round_url": round_.get_url(request),
-        "comments_enabled": _comments_ready(),
     }
     return render(request, "agenda/proposal_detail.html", context)
-
-
-def _comments_ready() -> bool:
-    from agenda.registration import comments_registered
-
-    return comments_registered()
 
 
 # --------------------------------------------------------------------------------------------

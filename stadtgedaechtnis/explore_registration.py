@@ -16,7 +16,6 @@ from stadtgedaechtnis.models import Memory, MemoryPhoto
 
 register_router("/memories", router)
 # Readers' additions ("Ich erinnere mich auch …") appear only after an editor approved them.
-# Idempotent: registration.py may register the same.
 register_commentable(Memory, premoderated=True)
 
 SEARCH_LIMIT = 50

@@ -316,6 +316,20 @@ class RoundPage(RoutablePageMixin, Page):
                 return phase
         return None
 
+    def timeline(self, at=None) -> list[dict]:
+        """The phases in order, each marked as the current one or as past (for the timeline)."""
+        at = at or timezone.now()
+        current = self.current_phase(at)
+        return [
+            {
+                "phase": phase,
+                "label": phase.label,
+                "current": current is not None and phase.pk == current.pk,
+                "past": phase.end <= (current.start if current else at),
+            }
+            for phase in self.phase_list()
+        ]
+
     def next_phase(self, at=None) -> RoundPhase | None:
         at = at or timezone.now()
         for phase in self.phase_list():
