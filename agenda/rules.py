@@ -69,3 +69,6 @@ rules.add_perm("agenda.carry_over", steers & can_carry_over_now)
 rules.add_perm("agenda.enter_offline", staff & can_enter_offline_now)
 rules.add_perm("agenda.view_counts", shows_counts | can_review_results)
 rules.add_perm("agenda.view_results", shows_results | can_review_results)
+# Dashboard, exports and the council report of a round: steering group and editors.
+rules.add_perm("agenda.view_dashboard", can_review_results)
+rules.add_perm("agenda.export_round", can_review_results)

@@ -16,3 +16,5 @@ rules.add_perm("civic.participate", can_participate)
 rules.add_perm("civic.moderate_contributions", can_moderate)
 rules.add_perm("civic.view_participation_results", can_review_results)
 rules.add_perm("civic.manage_districts", can_moderate)
+# The dashboard ("Auswertung") with its figures, charts and exports: steering group and editors.
+rules.add_perm("civic.view_dashboard", can_review_results)

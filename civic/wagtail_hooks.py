@@ -5,7 +5,12 @@ from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from civic import comments_admin  # noqa: F401  (comment moderation, removal reasons)
+# Imported for their hooks: comment moderation, the dashboard ("Auswertung"), background jobs.
+from civic import (  # noqa: F401
+    comments_admin,
+    dashboard,
+    jobs_admin,
+)
 from civic.forms_admin import DistrictAdminForm
 from civic.models import District
 

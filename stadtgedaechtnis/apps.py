@@ -11,7 +11,10 @@ class StadtgedaechtnisConfig(AppConfig):
     def ready(self):
         # Each module registers its part (hooks, seed steps, API routers, comment targets).
         from stadtgedaechtnis import (
+            books_registration,  # noqa: F401
+            dashboard_registration,  # noqa: F401
             explore_registration,  # noqa: F401
             registration,  # noqa: F401
             rules,  # noqa: F401
+            tours_registration,  # noqa: F401
         )

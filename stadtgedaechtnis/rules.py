@@ -13,7 +13,7 @@
 
 import rules
 
-from civic.predicates import can_moderate, can_participate
+from civic.predicates import can_moderate, can_participate, can_review_results
 from stadtgedaechtnis.predicates import (
     is_memory_author,
     memory_is_editable,
@@ -31,6 +31,11 @@ rules.add_perm(
 rules.add_perm("stadtgedaechtnis.withdraw_memory", is_memory_author & memory_is_withdrawable)
 rules.add_perm("stadtgedaechtnis.moderate_memory", can_moderate)
 rules.add_perm("stadtgedaechtnis.export_memories", can_moderate)
+# Figures of the memory collection (dashboard): steering group and editors.
+rules.add_perm("stadtgedaechtnis.view_dashboard", can_review_results)
+# Reading books (Lesebücher) and themed tours (Rundgänge) are composed by the editors.
+rules.add_perm("stadtgedaechtnis.compose_books", can_moderate)
+rules.add_perm("stadtgedaechtnis.compose_tours", can_moderate)
 
 # Model permissions for the Wagtail admin (its permission policies ask without an object).
 for model_name in ("memory", "theme", "rejectionreason", "moderationevent"):

@@ -1,0 +1,1 @@
+"""The dashboard ("Auswertung") in the Wagtail admin, assembled from registered panels."""

@@ -1,0 +1,1 @@
+"""Wagtail admin for background jobs (exports, PDFs): status with progress, download."""

@@ -1,0 +1,1 @@
+"""Registers this part of the app (imported from AppConfig.ready())."""
