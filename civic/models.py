@@ -698,3 +698,7 @@ class CommentRemoval(models.Model):
         """The reason as the public sees it: the chosen reason and the free text."""
         parts = [part for part in (self.reason_text, self.note) if part]
         return " – ".join(parts)
+
+
+# Background jobs live in their own module; imported here so Django registers the model.
+from civic.models_jobs import Job  # noqa: E402,F401

@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "django_comments_xtd",
     "django_comments",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -58,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "civic.middleware.CivicCSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "civic.middleware.AdminAccessMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -143,6 +146,15 @@ MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Files only staff may download (exports, generated PDFs): never under MEDIA_URL, served by
+    # views that check permissions (civic.jobs_admin).
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": os.environ.get("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private-media")),
+            "base_url": None,
+        },
+    },
 }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
@@ -234,7 +246,17 @@ CACHES = {
     }
 }
 
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Background tasks (django-tasks). Wagtail's own small tasks run at once ("default"); long jobs
+# (large exports, reading-book PDFs; civic.jobs) are queued in the database and run by a worker:
+# `python manage.py db_worker --backend jobs` (started by `make run` and `make serve`).
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "jobs": {
+        "BACKEND": os.environ.get("JOBS_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+    },
+}
+# Finished jobs' files are deleted after this many days (`manage.py purge_jobs`).
+CIVIC_JOB_RETENTION_DAYS = int(os.environ.get("JOB_RETENTION_DAYS", "7"))
 
 LOGGING = {
     "version": 1,
