@@ -34,7 +34,10 @@ demo: migrate
 	$(PY) manage.py seed_demo --if-empty
 
 ## make run: install, migrate, load the demo city (if the database is empty), serve on :8000
+## together with the background worker for long jobs (exports, PDFs); Ctrl-C stops both.
 run: demo
+	$(PY) manage.py db_worker --backend jobs & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 node_modules/axe-core/axe.min.js: package.json package-lock.json
@@ -47,10 +50,13 @@ test: install-test node_modules/axe-core/axe.min.js
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-## make translations: extract new strings into the catalogues (locale/ and each app's locale/)
+## make translations: extract new strings into each app's catalogue (agenda/, stadtgedaechtnis/,
+## civic/locale/); English entries are then filled in the en catalogues. The project-level
+## locale/ holds the strings of templates/ (see README, "Translations").
 translations: install
-	$(PY) manage.py makemessages -l de -l en --no-obsolete \
-		--ignore=.venv --ignore=node_modules --ignore=tests --ignore=staticfiles
+	cd agenda && ../$(PY) ../manage.py makemessages -l de -l en --no-obsolete
+	cd stadtgedaechtnis && ../$(PY) ../manage.py makemessages -l de -l en --no-obsolete
+	sh civic/locale/makemessages.sh
 
 lint: install-test
 	$(VENV)/bin/ruff check .

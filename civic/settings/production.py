@@ -108,6 +108,18 @@ if os.environ.get("MEDIA_S3_BUCKET"):
             "file_overwrite": False,
         },
     }
+    # Exports and generated documents: same bucket, own prefix, never public (handed out by
+    # permission-checked views only).
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **STORAGES["default"]["OPTIONS"],
+            "location": "private",
+            "custom_domain": None,
+            "default_acl": "private",
+            "querystring_auth": True,
+        },
+    }
 
 MIDDLEWARE = list(MIDDLEWARE)
 
