@@ -1,1 +1,81 @@
-"""Registers this part of the app (imported from AppConfig.ready())."""
+"""Registers the round exports (imported from AppConfig.ready()): admin URLs, the "Exporte"
+button on round pages in the page explorer, the Wagtail log action and the background job."""
+
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.ui.menus.pages import PageMenuItem
+from wagtail.log_actions import LogFormatter
+
+from agenda import export_views, exports
+from agenda.models import RoundPage
+from civic import jobs
+
+jobs.register(
+    export_views.JOB_KIND,
+    run=export_views.run_round_export,
+    label=_("Export einer Beteiligungsrunde"),
+    permission=lambda user, params: user.has_perm(export_views.PERMISSION),
+)
+
+
+@hooks.register("register_admin_urls")
+def register_export_urls():
+    patterns = [
+        path("<int:pk>/", export_views.RoundExportsView.as_view(), name="round"),
+        path(
+            "<int:pk>/<slug:kind>.<slug:fmt>",
+            export_views.download,
+            name="download",
+        ),
+        path(
+            "<int:pk>/<slug:kind>.<slug:fmt>/auftrag/",
+            export_views.start_job,
+            name="start",
+        ),
+    ]
+    return [
+        path(
+            "agenda/exporte/",
+            include((patterns, "agenda_exports"), namespace="agenda_exports"),
+        )
+    ]
+
+
+@hooks.register("register_log_actions")
+def register_export_log_actions(actions):
+    @actions.register_action(exports.LOG_EXPORT)
+    class ExportAction(LogFormatter):
+        label = _("Export")
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+            kind = exports.KINDS.get(data.get("kind"))
+            fmt = exports.FORMATS.get(data.get("format"), {}).get("label", "")
+            if kind is None:
+                return _("Exportiert")
+            return _("Exportiert: %(kind)s (%(format)s)") % {"kind": kind.label, "format": fmt}
+
+
+def _round_buttons(page, user, priority):
+    if page.specific_class is None or not issubclass(page.specific_class, RoundPage):
+        return
+    if not user.has_perm(export_views.PERMISSION):
+        return
+    yield PageMenuItem(
+        _("Exporte"),
+        export_views.exports_url(page),
+        icon_name="download",
+        priority=priority,
+        page=page,
+    )
+
+
+@hooks.register("register_page_listing_more_buttons")
+def round_listing_export_button(page, user, next_url=None):
+    yield from _round_buttons(page, user, priority=45)
+
+
+@hooks.register("register_page_header_buttons")
+def round_header_export_button(page, user, view_name, next_url=None):
+    yield from _round_buttons(page, user, priority=62)

@@ -191,6 +191,18 @@ class RoundResults:
         return [entry for entry in self.ranking if entry.carried_to is not None]
 
     @property
+    def in_running(self) -> int:
+        """Proposals that are neither withdrawn nor merged (each gets an official answer)."""
+        return self.answers_published + self.unanswered
+
+    @property
+    def answered_percent(self) -> int | None:
+        """Share of the proposals in the running with a published answer, in whole percent."""
+        if not self.in_running:
+            return None
+        return round(self.answers_published * 100 / self.in_running)
+
+    @property
     def participants_total(self) -> int:
         return self.participants_online + self.participants_offline
 

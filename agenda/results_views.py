@@ -2,6 +2,7 @@
 
 import rules
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
 
 from agenda import phases as ph
 from agenda.results import round_results
@@ -30,6 +31,7 @@ def results(request, page):
         publish_due_answers(page)
     results_data = round_results(page)
     context = {
+        "status_chart": status_chart(page, results_data),
         "page": page,
         "self": page,
         "results": results_data,
@@ -41,3 +43,17 @@ def results(request, page):
         ],
     }
     return TemplateResponse(request, "agenda/results.html", context)
+
+
+def status_chart(page, results_data):
+    """What became of the proposals: one bar per status (server-rendered SVG with its table)."""
+    from civic.charts import bar_chart
+
+    return bar_chart(
+        [(row.label, row.count) for row in results_data.by_status],
+        title=_("Vorschläge nach Status"),
+        description=_("Wie viele Vorschläge dieser Runde welchen Stand haben."),
+        value_label=_("Vorschläge"),
+        label_header=_("Status"),
+        uid=f"round-{page.pk}-status",
+    )

@@ -1143,6 +1143,8 @@ class AgendaMenuGroup(ViewSetGroup):
     menu_name = "digitale-agenda"
     menu_order = 250
     items = (ProposalViewSet, RoundsViewSet, OfflineSourceViewSet, FieldOfActionViewSet)
+    # Other modules add items (the round dashboard) through this hook.
+    submenu_hook = "register_agenda_menu_item"
 
 
 register_snippet(AgendaMenuGroup)

@@ -151,9 +151,17 @@ class MemoryForm(forms.ModelForm):
             "summary": forms.Textarea(attrs={"rows": 2, "maxlength": 255}),
         }
 
-    def __init__(self, *args, user=None, anonymous=False, on_behalf_allowed=False, **kwargs):
+    def __init__(
+        self, *args, user=None, anonymous=False, on_behalf_allowed=False, book_call=None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.book_call = book_call
+        if book_call is not None:
+            # Carries the call (Aufruf of a reading book) through the POST; checked in clean().
+            self.fields["aufruf"] = forms.IntegerField(
+                required=False, widget=forms.HiddenInput, initial=book_call.pk
+            )
         self.anonymous = anonymous
         self.on_behalf_allowed = on_behalf_allowed
         self.has_media = False
@@ -226,6 +234,15 @@ class MemoryForm(forms.ModelForm):
             )
         if attribution == Attribution.PSEUDONYM and not (cleaned.get("pseudonym") or "").strip():
             self.add_error("pseudonym", _("Bitte geben Sie ein Pseudonym an."))
+        if self.book_call is not None and not self.book_call.call_is_open():
+            self.add_error(
+                None,
+                _(
+                    "Der Aufruf „%(call)s“ ist nicht geöffnet. Sie können Ihre Erinnerung ohne "
+                    "Aufruf erzählen."
+                )
+                % {"call": self.book_call.title},
+            )
         if on_behalf:
             if not cleaned.get("on_behalf_source"):
                 self.add_error("on_behalf_source", _("Bitte geben Sie die Quelle an."))
@@ -331,6 +348,16 @@ class AudioForm(forms.Form):
         return None
 
 
+def book_call_from(request):
+    """The reading book whose call (Aufruf) the memory answers: ``?aufruf=<page id>``, or None."""
+    from stadtgedaechtnis.models import BookPage
+
+    value = request.POST.get("aufruf") or request.GET.get("aufruf") or ""
+    if not str(value).isdigit():
+        return None
+    return BookPage.objects.live().filter(pk=int(value)).select_related("release").first()
+
+
 class TellForms:
     """All forms of one Erzähle page, bound to a request (or unbound for GET)."""
 
@@ -342,12 +369,14 @@ class TellForms:
         on_behalf_allowed = bool(
             user.is_authenticated and user.has_perm("stadtgedaechtnis.moderate_memory")
         ) and (instance is None or instance.on_behalf)
+        self.book_call = book_call_from(request) if instance is None else None
         self.memory = MemoryForm(
             data,
             instance=instance,
             user=user,
             anonymous=anonymous,
             on_behalf_allowed=on_behalf_allowed,
+            book_call=self.book_call,
         )
         slots = conf.max_photos() if photo_slots is None else photo_slots
         self.photos = []

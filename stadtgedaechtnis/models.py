@@ -284,6 +284,16 @@ class Memory(ClusterableModel):
         related_name="+",
     )
 
+    book_call = models.ForeignKey(
+        "stadtgedaechtnis.BookPage",
+        verbose_name=_("Antwort auf den Aufruf"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="call_answers",
+        help_text=_("Das Lesebuch, zu dessen Aufruf diese Erinnerung erzählt wurde."),
+    )
+
     language = models.CharField(
         _("Sprache der erzählenden Person"),
         max_length=8,
@@ -598,3 +608,19 @@ class MemoryTimelinePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(timeline_context(self, request) or {})
         return context
+
+
+# Reading books (Lesebücher) live in their own module; re-exported here for Django and imports.
+from stadtgedaechtnis.models_books import (  # noqa: E402, F401
+    BookChapterBlock,
+    BookEntryBlock,
+    BookEntryWarning,
+    BookIndexPage,
+    BookNotification,
+    BookPage,
+    BookRelease,
+    MemoryChooserBlock,
+)
+
+# Tours (Rundgänge) live in their own module; re-exported here for Django and imports.
+from stadtgedaechtnis.models_tours import TourIndexPage, TourPage, TourStop  # noqa: E402,F401

@@ -104,6 +104,8 @@ def save_submission(tell, *, instance=None, removed_photo_ids=(), remove_audio=F
             if creating:
                 memory.language = language
                 memory.status = Status.DRAFT
+                if getattr(tell, "book_call", None) is not None:
+                    memory.book_call = tell.book_call  # validated as open by the form
                 if cleaned.get("on_behalf"):
                     memory.on_behalf = True
                     memory.on_behalf_source = cleaned.get("on_behalf_source", "")

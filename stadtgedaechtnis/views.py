@@ -31,6 +31,18 @@ THANKS_SESSION_KEY = "stadtgedaechtnis_thanks"
 
 def _render_form(request, tell, *, memory=None, token=None, gps=None, ask_location=False):
     photos_left = len(tell.photos)
+    call = getattr(tell, "book_call", None)
+    if call is not None and memory is None:
+        if call.call_is_open():
+            messages.info(
+                request,
+                _("Sie erzählen Ihre Erinnerung zum Aufruf „%(call)s“.") % {"call": call.title},
+            )
+        else:
+            messages.warning(
+                request,
+                _("Der Aufruf „%(call)s“ ist nicht geöffnet.") % {"call": call.title},
+            )
     context = {
         "tell": tell,
         "form": tell.memory,

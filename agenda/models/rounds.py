@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -265,6 +266,15 @@ class RoundPage(RoutablePageMixin, Page):
         default=False,
         help_text=_("Sonst bleiben die Zahlen bis zum Ergebnis verborgen."),
     )
+    answer_target_days = models.PositiveSmallIntegerField(
+        _("Antwortfrist in Tagen"),
+        default=30,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Bis wann jeder Vorschlag eine offizielle Antwort haben soll, gezählt ab der "
+            "Einreichung. Ältere Vorschläge ohne Antwort gelten in der Auswertung als überfällig."
+        ),
+    )
 
     base_form_class = RoundPageForm
     content_panels = Page.content_panels + [
@@ -281,6 +291,7 @@ class RoundPage(RoutablePageMixin, Page):
             ],
             heading=_("Abstimmung"),
         ),
+        FieldPanel("answer_target_days"),
         FieldRowPanel([FieldPanel("reference_prefix"), FieldPanel("reference_year")]),
     ]
     search_fields = Page.search_fields + [index.SearchField("intro")]

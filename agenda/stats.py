@@ -1,0 +1,479 @@
+"""The figures of the steering group's round dashboard (issue 5), on top of :mod:`agenda.results`.
+
+:func:`round_dashboard` returns a :class:`RoundDashboard`: the figures of
+:func:`agenda.results.round_results` (headline figures, ranking, fields of action, statuses) plus
+the figures only the dashboard and the council report need: per district, activity per day,
+the phases as bands, and the answer backlog. Every figure is aggregated by the database; the number
+of queries does not depend on the size of the round.
+
+Definitions (in addition to those in :mod:`agenda.results`; the dashboard and the report say so):
+
+* **Teilnehmende** (unique): online = distinct accounts that proposed, voted or commented in the
+  round (a person doing all three counts once); offline = the sum of the participants recorded on
+  the round's offline sources (workshops, interviews; these people have no accounts, so they
+  cannot be de-duplicated against the online ones). Total = online + offline.
+* **By district**: a contribution belongs to the district of the *proposal's place* (its point on
+  the map), not to where a person lives. For each district: proposals (not withdrawn), votes (online
+  and on paper, on proposals still in the running), comments (public, not removed) on those
+  proposals, and participants = distinct accounts that proposed, voted or commented on a proposal
+  located there (one person may count in several districts, so this column does not add up to the
+  round's total). ``per_1000`` = (proposals + votes + comments) per 1,000 residents, rounded to one
+  decimal, ``None`` where the district has no population. Every district appears, also with 0;
+  proposals without a place form a last row "ohne Ort" (``district_id`` None) when there are any.
+* **Activity per day**: proposals submitted (not withdrawn, not hidden), online votes cast (on
+  proposals still in the running) and comments written, per calendar day in the site's time zone.
+  The days run from the start of the round's first phase to the end of its last phase or today,
+  whichever is earlier; the range is widened if contributions fall outside it (e.g. a workshop
+  entered late), so the columns add up to the headline figures. Paper votes have no day.
+* **Answer backlog**: proposals in the running (not withdrawn, merged or hidden) whose official
+  answer is not published yet (none written, or written but waiting for the results), oldest
+  first. Age = whole days from the day of submission to today (site time zone); overdue = age
+  greater than the round's target (``RoundPage.answer_target_days``, default 30 days).
+
+Caching: :func:`round_dashboard` keeps its result for :data:`CACHE_TIMEOUT` seconds. The cache
+key contains a fingerprint of the round's proposals (how many, how many published answers, the
+latest change), read with one cheap query on each call, so a new proposal, a status change or a
+just-published answer (also the bulk publication) shows at once; votes and comments appear within
+the timeout.
+"""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Cast, Coalesce, TruncDate
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agenda.models import OfflineVoteTally, Proposal, RoundPage, Vote
+from agenda.results import RoundResults, public_comments, round_results
+from agenda.steering import CLOSED_STATUSES, WITHDRAWN
+
+#: Seconds the figures are kept (see the module docstring for what shows at once).
+CACHE_TIMEOUT = 120
+#: Default target for an official answer, in days (``RoundPage.answer_target_days``).
+DEFAULT_ANSWER_TARGET_DAYS = 30
+
+
+@dataclass
+class DistrictRow:
+    district_id: int | None
+    name: str
+    slug: str
+    population: int | None
+    proposals: int = 0
+    votes: int = 0
+    comments: int = 0
+    participants: int = 0
+    per_1000: float | None = None
+
+    @property
+    def contributions(self) -> int:
+        """Proposals + votes + comments (the numerator of ``per_1000``)."""
+        return self.proposals + self.votes + self.comments
+
+
+@dataclass
+class DayRow:
+    day: datetime.date
+    proposals: int = 0
+    comments: int = 0
+    votes: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.proposals + self.comments + self.votes
+
+
+@dataclass
+class PhaseBand:
+    label: str
+    start: datetime.date
+    end: datetime.date
+
+
+@dataclass
+class BacklogRow:
+    proposal: Proposal
+    age_days: int
+    overdue: bool
+
+    @property
+    def answer_waiting(self) -> bool:
+        """An answer is written but not published yet (it waits for the results)."""
+        return bool(self.proposal.answer)
+
+
+@dataclass
+class RoundDashboard:
+    round: RoundPage
+    results: RoundResults
+    by_district: list[DistrictRow] = field(default_factory=list)
+    activity: list[DayRow] = field(default_factory=list)
+    phases: list[PhaseBand] = field(default_factory=list)
+    backlog: list[BacklogRow] = field(default_factory=list)
+    answer_target_days: int = DEFAULT_ANSWER_TARGET_DAYS
+    today: datetime.date | None = None
+
+    @property
+    def overdue_count(self) -> int:
+        return sum(1 for row in self.backlog if row.overdue)
+
+    @property
+    def backlog_count(self) -> int:
+        return len(self.backlog)
+
+
+# --------------------------------------------------------------------------------------------
+# helpers
+
+
+def _site_tz():
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def _local_date(value: datetime.datetime) -> datetime.date:
+    return timezone.localtime(value, _site_tz()).date()
+
+
+def _count_subquery(queryset):
+    """``SELECT COUNT(*)`` of a correlated queryset as an integer expression (0 when empty)."""
+    return Coalesce(
+        Subquery(
+            queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
+def _sum_subquery(queryset, field_name: str):
+    return Coalesce(
+        Subquery(
+            queryset.order_by().annotate(n=Func(F(field_name), function="SUM")).values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
+def _round_parts(round_page):
+    """The querysets every figure starts from (the same filters as :func:`round_results`)."""
+    proposals = Proposal.objects.filter(round=round_page, hidden=False)
+    counted = proposals.exclude(status=WITHDRAWN)  # "Vorschläge"
+    live = proposals.exclude(status__in=CLOSED_STATUSES)  # in the running
+    votes = Vote.objects.filter(proposal__in=live.values("pk"))
+    paper = OfflineVoteTally.objects.filter(proposal__in=live.values("pk"))
+    round_ids = proposals.annotate(pk_text=Cast("pk", CharField())).values("pk_text")
+    comments = public_comments().filter(object_pk__in=round_ids)
+    return proposals, counted, live, votes, paper, comments
+
+
+# --------------------------------------------------------------------------------------------
+# by district
+
+
+def district_rows(round_page) -> list[DistrictRow]:
+    """Every district with the round's contributions located there (see the module docstring).
+
+    Two queries: one over the districts with correlated subqueries, one for "ohne Ort".
+    """
+    from civic.models import District
+
+    proposals, counted, live, votes, paper, comments = _round_parts(round_page)
+    here = OuterRef("pk")
+
+    def located(qs, level=here):
+        return qs.filter(district=level)
+
+    def comments_on(proposal_qs):
+        ids = proposal_qs.annotate(pk_text=Cast("pk", CharField())).values("pk_text")
+        return public_comments().filter(object_pk__in=ids)
+
+    # Participants: accounts with a proposal, a vote or a comment on a proposal located in the
+    # district. Inside the Exists subqueries OuterRef("pk") is the account, OuterRef(OuterRef)
+    # the district (and one level more inside the comments' id list).
+    user_model = get_user_model()
+    district_of_user_query = OuterRef(OuterRef("pk"))
+    people = user_model.objects.filter(
+        Q(Exists(proposals.filter(author=OuterRef("pk"), district=district_of_user_query)))
+        | Q(
+            Exists(
+                Vote.objects.filter(
+                    user=OuterRef("pk"),
+                    proposal__in=proposals.filter(district=OuterRef(OuterRef(OuterRef("pk")))),
+                )
+            )
+        )
+        | Q(
+            Exists(
+                public_comments().filter(
+                    user=OuterRef("pk"),
+                    object_pk__in=proposals.filter(district=OuterRef(OuterRef(OuterRef("pk"))))
+                    .annotate(pk_text=Cast("pk", CharField()))
+                    .values("pk_text"),
+                )
+            )
+        )
+    )
+
+    districts = District.objects.order_by("name").annotate(
+        n_proposals=_count_subquery(located(counted)),
+        n_votes=_count_subquery(votes.filter(proposal__district=here)),
+        n_paper_support=_sum_subquery(paper.filter(proposal__district=here), "support"),
+        n_paper_against=_sum_subquery(paper.filter(proposal__district=here), "against"),
+        # The proposals' id list is a subquery of the comments: the district is two levels out.
+        n_comments=_count_subquery(comments_on(located(proposals, OuterRef(here)))),
+        n_participants=_count_subquery(people),
+    )
+    rows = []
+    for d in districts.values(
+        "pk",
+        "name",
+        "slug",
+        "population",
+        "n_proposals",
+        "n_votes",
+        "n_paper_support",
+        "n_paper_against",
+        "n_comments",
+        "n_participants",
+    ):
+        rows.append(
+            _district_row(
+                d["pk"],
+                d["name"],
+                d["slug"],
+                d["population"],
+                proposals=d["n_proposals"],
+                votes=d["n_votes"] + d["n_paper_support"] + d["n_paper_against"],
+                comments=d["n_comments"],
+                participants=d["n_participants"],
+            )
+        )
+
+    # Proposals without a place (a few queries, independent of the round's size).
+    nowhere = proposals.filter(district__isnull=True)
+    nowhere_count = nowhere.exclude(status=WITHDRAWN).count()
+    if nowhere_count:
+        nowhere_ids = nowhere.values("pk")
+        nowhere_votes = votes.filter(proposal__in=nowhere_ids).count()
+        paper_figures = paper.filter(proposal__in=nowhere_ids).aggregate(
+            s=Coalesce(Sum("support"), 0), a=Coalesce(Sum("against"), 0)
+        )
+        nowhere_comments = comments_on(nowhere)
+        participants = (
+            nowhere.filter(author__isnull=False)
+            .order_by()
+            .values("author_id")
+            .union(
+                Vote.objects.filter(proposal__in=nowhere_ids).order_by().values("user_id"),
+                nowhere_comments.filter(user__isnull=False).order_by().values("user_id"),
+            )
+            .count()
+        )
+        rows.append(
+            _district_row(
+                None,
+                _("ohne Ort"),
+                "",
+                None,
+                proposals=nowhere_count,
+                votes=nowhere_votes + paper_figures["s"] + paper_figures["a"],
+                comments=nowhere_comments.count(),
+                participants=participants,
+            )
+        )
+    return rows
+
+
+def _district_row(pk, name, slug, population, *, proposals, votes, comments, participants):
+    row = DistrictRow(
+        district_id=pk,
+        name=name,
+        slug=slug,
+        population=population,
+        proposals=proposals,
+        votes=votes,
+        comments=comments,
+        participants=participants,
+    )
+    if population:
+        row.per_1000 = round(row.contributions * 1000 / population, 1)
+    return row
+
+
+# --------------------------------------------------------------------------------------------
+# activity per day and phases
+
+
+def phase_bands(round_page) -> list[PhaseBand]:
+    """The round's phases as (label, first day, last day) in the site's time zone."""
+    bands = []
+    for phase in round_page.phase_list():
+        start = _local_date(phase.start)
+        # A phase ending at midnight ends on the day before.
+        end = _local_date(phase.end - datetime.timedelta(microseconds=1))
+        bands.append(PhaseBand(label=str(phase.label), start=start, end=max(start, end)))
+    return bands
+
+
+def activity_rows(round_page, bands=None, today=None) -> list[DayRow]:
+    """One row per day (see the module docstring); three grouped queries."""
+    _proposals, counted, _live, votes, _paper, comments = _round_parts(round_page)
+    tz = _site_tz()
+    per_day = {}
+    for key, qs, date_field in (
+        ("proposals", counted, "created"),
+        ("votes", votes, "created"),
+        ("comments", comments, "submit_date"),
+    ):
+        for row in (
+            qs.order_by()
+            .annotate(day=TruncDate(date_field, tzinfo=tz))
+            .values("day")
+            .annotate(n=Count("pk"))
+        ):
+            per_day.setdefault(row["day"], {})[key] = row["n"]
+
+    today = today or timezone.localdate()
+    bands = phase_bands(round_page) if bands is None else bands
+    if bands:
+        first, last = bands[0].start, min(today, bands[-1].end)
+    elif per_day:
+        first = last = today
+    else:
+        return []
+    if per_day:
+        first = min(first, min(per_day))
+        last = max(last, min(today, max(per_day)))
+    if last < first:  # the round has not begun
+        return []
+    rows = []
+    day = first
+    while day <= last:
+        counts = per_day.get(day, {})
+        rows.append(
+            DayRow(
+                day=day,
+                proposals=counts.get("proposals", 0),
+                comments=counts.get("comments", 0),
+                votes=counts.get("votes", 0),
+            )
+        )
+        day += datetime.timedelta(days=1)
+    return rows
+
+
+# --------------------------------------------------------------------------------------------
+# answer backlog
+
+
+def backlog_queryset(round_page):
+    """Proposals in the running without a published official answer, oldest first."""
+    return (
+        Proposal.objects.filter(round=round_page, hidden=False)
+        .exclude(status__in=CLOSED_STATUSES)
+        .exclude(Q(answer_published=True) & ~Q(answer=""))
+        .select_related("round", "field_of_action", "district", "author", "offline_source")
+        .order_by("created", "number")
+    )
+
+
+def answer_target_days(round_page) -> int:
+    return getattr(round_page, "answer_target_days", None) or DEFAULT_ANSWER_TARGET_DAYS
+
+
+def backlog_rows(round_page, today=None, target=None) -> list[BacklogRow]:
+    today = today or timezone.localdate()
+    target = answer_target_days(round_page) if target is None else target
+    rows = []
+    for proposal in backlog_queryset(round_page):
+        age = (today - _local_date(proposal.created)).days
+        rows.append(BacklogRow(proposal=proposal, age_days=max(age, 0), overdue=age > target))
+    return rows
+
+
+# --------------------------------------------------------------------------------------------
+# the dashboard
+
+
+def fingerprint(round_page) -> tuple:
+    """What changes when a proposal is added, changed, answered or its answer published."""
+    figures = Proposal.objects.filter(round=round_page).aggregate(
+        n=Count("pk"),
+        published=Count("pk", filter=Q(answer_published=True)),
+        hidden=Count("pk", filter=Q(hidden=True)),
+        latest=Max("updated"),
+    )
+    latest = figures["latest"].isoformat() if figures["latest"] else ""
+    return (figures["n"], figures["published"], figures["hidden"], latest)
+
+
+def compute_round_dashboard(round_page, *, ranking_limit: int | None = None) -> RoundDashboard:
+    """All figures of the dashboard, uncached."""
+    today = timezone.localdate()
+    bands = phase_bands(round_page)
+    return RoundDashboard(
+        round=round_page,
+        results=round_results(round_page, ranking_limit=ranking_limit),
+        by_district=district_rows(round_page),
+        activity=activity_rows(round_page, bands=bands, today=today),
+        phases=bands,
+        backlog=backlog_rows(round_page, today=today),
+        answer_target_days=answer_target_days(round_page),
+        today=today,
+    )
+
+
+def round_dashboard(round_page, *, ranking_limit: int | None = None) -> RoundDashboard:
+    """The dashboard figures of ``round_page``, cached (see the module docstring).
+
+    ``ranking_limit`` cuts the ranking list (the dashboard shows the top entries; the council
+    report takes the whole ranking with ``None``).
+    """
+    key = (
+        "agenda",
+        "round_dashboard",
+        round_page.pk,
+        ranking_limit or 0,
+        timezone.localdate().isoformat(),
+        *fingerprint(round_page),
+    )
+
+    def compute():
+        return compute_round_dashboard(round_page, ranking_limit=ranking_limit)
+
+    try:
+        from civic.dashboard import cached
+    except ImportError:  # the shared helper is not there yet: Django's cache directly
+        return _cached(key, compute)
+    return cached(key, compute, timeout=CACHE_TIMEOUT)
+
+
+def _cached(key_parts, fn):
+    from django.core.cache import cache
+
+    key = ":".join(str(part) for part in key_parts)
+    value = cache.get(key)
+    if value is None:
+        value = fn()
+        cache.set(key, value, CACHE_TIMEOUT)
+    return value
