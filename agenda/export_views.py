@@ -17,12 +17,14 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_POST
@@ -88,11 +90,15 @@ class RoundExportsView(WagtailAdminTemplateMixin, View):
     def get(self, request, pk):
         round_page = self.round_page
         limit = exports.stream_limit()
+        counts = {}
         kinds = []
         for kind in exports.KINDS.values():
             formats = []
             for fmt in kind.formats:
-                rows = exports.count_rows(round_page, kind.key, fmt)
+                key = (kind.key, fmt in exports.GEO_FORMATS)
+                if key not in counts:
+                    counts[key] = exports.count_rows(round_page, kind.key, fmt)
+                rows = counts[key]
                 formats.append(
                     {
                         "key": fmt,
@@ -185,7 +191,12 @@ def start_job(request, pk, kind, fmt):
     job = jobs.start(
         JOB_KIND,
         user=request.user,
-        params={"round": round_page.pk, "kind": kind, "format": fmt},
+        params={
+            "round": round_page.pk,
+            "kind": kind,
+            "format": fmt,
+            "language": translation.get_language(),
+        },
         title=job_title(round_page, kind, fmt),
     )
     messages.success(
@@ -216,6 +227,7 @@ def run_round_export(job, progress):
         seen["total"] = total
         progress(done, total, message)
 
-    path = exports.export_to_path(round_page, kind, fmt, jobs.workdir(job), progress=report)
+    with translation.override(params.get("language") or settings.LANGUAGE_CODE):
+        path = exports.export_to_path(round_page, kind, fmt, jobs.workdir(job), progress=report)
     exports.log_export(round_page, kind, fmt, user=job.created_by, mode="job", rows=seen["total"])
     return path

@@ -45,7 +45,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import BigIntegerField, CharField, OuterRef, Subquery
 from django.db.models.functions import Cast
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -90,6 +90,9 @@ FORMATS = {
         "extension": "gpkg",
     },
 }
+
+#: Formats with only the proposals that have a point.
+GEO_FORMATS = frozenset({GEOJSON, GPKG})
 
 #: Formats that are produced as a stream of text (and can be streamed over HTTP).
 STREAMING_FORMATS = frozenset({CSV, GEOJSON})
@@ -410,7 +413,7 @@ def count_rows(round_page, kind: str, fmt: str | None = None) -> int:
     if kind == COMMENTS:
         return comment_queryset(round_page).count()
     qs = Proposal.objects.filter(round=round_page)
-    if fmt in (GEOJSON, GPKG):
+    if fmt in GEO_FORMATS:
         qs = qs.filter(lat__isnull=False, lon__isnull=False)
     return qs.count()
 
@@ -418,7 +421,7 @@ def count_rows(round_page, kind: str, fmt: str | None = None) -> int:
 def rows_for(round_page, kind: str, fmt: str) -> Iterator[dict]:
     if kind == COMMENTS:
         return comment_rows(round_page)
-    return proposal_rows(round_page, with_point=fmt in (GEOJSON, GPKG))
+    return proposal_rows(round_page, with_point=fmt in GEO_FORMATS)
 
 
 # --------------------------------------------------------------------------------------------
@@ -682,8 +685,17 @@ def stream(round_page, kind: str, fmt: str) -> Iterator[bytes]:
         raise ValueError(f"{kind}.{fmt} cannot be streamed")
     rows = rows_for(round_page, kind, fmt)
     if fmt == CSV:
-        return encode_stream(iter_csv(rows, KINDS[kind].columns))
-    return encode_stream(iter_geojson(rows, GEO_COLUMNS))
+        chunks = iter_csv(rows, KINDS[kind].columns)
+    else:
+        chunks = iter_geojson(rows, GEO_COLUMNS)
+    # The body is produced after the view has returned, when the admin's per-user language is
+    # no longer active: keep the caller's language for headers and labels.
+    return _in_language(encode_stream(chunks), translation.get_language())
+
+
+def _in_language(chunks: Iterator[bytes], language: str | None) -> Iterator[bytes]:
+    with translation.override(language):
+        yield from chunks
 
 
 def log_export(round_page, kind: str, fmt: str, *, user, mode: str, rows: int | None = None):

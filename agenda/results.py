@@ -43,6 +43,7 @@ from agenda.models import (
     Vote,
 )
 from agenda.steering import ADOPTED_STATUSES, CLOSED_STATUSES, MERGED, WITHDRAWN, status_label
+from civic.comments import comment_count_subquery
 
 IMPLEMENTATION_STATUSES = ("in_progress", "implemented")
 
@@ -80,13 +81,12 @@ def annotate_tallies(queryset):
     """
     votes = Vote.objects.filter(proposal=OuterRef("pk"))
     tallies = OfflineVoteTally.objects.filter(proposal=OuterRef("pk"))
-    comments = public_comments().filter(object_pk=Cast(OuterRef("pk"), CharField()))
     return queryset.annotate(
         online_support=_int_subquery(votes.filter(value__gt=0), "proposal", Count("pk")),
         online_against=_int_subquery(votes.filter(value__lt=0), "proposal", Count("pk")),
         offline_support=_int_subquery(tallies, "proposal", Sum("support")),
         offline_against=_int_subquery(tallies, "proposal", Sum("against")),
-        comment_count=_int_subquery(comments, "object_pk", Count("pk")),
+        comment_count=comment_count_subquery(Proposal),
     ).annotate(
         total_support=F("online_support") + F("offline_support"),
         total_against=F("online_against") + F("offline_against"),

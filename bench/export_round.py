@@ -337,6 +337,9 @@ def main() -> None:
     parser.add_argument("--proposals", type=int, default=3000)
     parser.add_argument("--comments", type=int, default=25000)
     parser.add_argument("--votes-per-proposal", type=int, default=3)
+    parser.add_argument(
+        "--seed-only", action="store_true", help="fill the database (DATABASE_URL) and stop"
+    )
     parser.add_argument("--child", nargs=4, metavar=("DB", "ROUND", "KIND", "FORMAT"))
     args = parser.parse_args()
 
@@ -350,6 +353,9 @@ def main() -> None:
         database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{folder}/bench.sqlite3"
         setup_django(database_url)
         round_id = seed(args.proposals, args.comments, args.votes_per_proposal)
+        if args.seed_only:
+            print(f"round id: {round_id}")
+            return
         from django.db import connections
 
         connections.close_all()

@@ -113,6 +113,11 @@ class DataTable:
 
 @dataclass(frozen=True)
 class Chart:
+    """A rendered chart: ``svg`` (safe to output), its ``table``; ``empty`` when nothing to draw.
+
+    ``uid`` prefixes the ids inside the SVG; pass ``uid=`` to the chart function when the same
+    chart could appear twice on one page."""
+
     title: str
     description: str
     svg: SafeString
@@ -134,6 +139,8 @@ class LegendEntry:
 
 @dataclass(frozen=True)
 class Choropleth:
+    """District polygons with colours (``geojson``), their ``legend`` and ``table``."""
+
     title: str
     description: str
     value_label: str
@@ -204,7 +211,7 @@ def _truncate(text: str, max_chars: int) -> str:
 
 def _text_width(text: str, size: int = FONT_SIZE) -> float:
     """A rough width of a text in a sans-serif font (no font metrics on the server)."""
-    return len(text) * size * 0.56
+    return len(text) * size * 0.62
 
 
 def _nice_step(raw: float) -> float:
@@ -316,7 +323,7 @@ def bar_chart(
     ``[(label, {key: value})]``; several series are drawn grouped (a bar per series) or, with
     ``stacked=True``, as one bar of segments. Values are non-negative numbers; ``None`` draws no
     bar and shows "–" in the table. ``unit`` follows each number ("%", "Tage").
-    ``label_header`` heads the first table column (default: nothing said, "Bezeichnung").
+    ``label_header`` heads the first table column (default "Bezeichnung").
     ``show_total`` adds a "Summe" column to the table (default: with stacked series).
     """
     title, description, value_label = str(title), str(description), str(value_label)
@@ -856,7 +863,7 @@ def choropleth(
             low, high = intervals[index]
             class_label = _interval_label(low, high, fmt)
         counts[klass] += 1
-        extras = [(str(header), fmt_extra(col.get(slug))) for header, col in extra_columns]
+        extras = [(str(header), _fmt_extra(col.get(slug))) for header, col in extra_columns]
         tooltip = f"{name}: {value_label} {fmt(value)}"
         if extras:
             tooltip += "".join(f"; {header} {text}" for header, text in extras)
@@ -909,7 +916,7 @@ def choropleth(
     )
 
 
-def fmt_extra(value) -> str:
+def _fmt_extra(value) -> str:
     if isinstance(value, int | float) or value is None:
         return format_number(value)
     return str(value)

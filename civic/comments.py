@@ -32,6 +32,7 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Subquery,
@@ -182,10 +183,23 @@ def public_comments():
 
 def annotate_comment_counts(queryset, name: str = "comment_count"):
     """Add the number of public, not removed comments per row, with one subquery."""
-    content_type = ContentType.objects.get_for_model(queryset.model)
+    return queryset.annotate(**{name: comment_count_subquery(queryset.model)})
+
+
+def comment_count_subquery(model):
+    """An expression: the number of public, not removed comments on the outer row of ``model``.
+
+    The content-type condition is written as ``content_type_id + 0`` so that SQLite looks the
+    comments up by the ``object_pk`` index: with a plain ``content_type_id = …`` its planner
+    (without statistics) walks the content-type index, i.e. every comment once per row — measured
+    6.6 s instead of 0.01 s for 1,000 proposals with 10,000 comments. PostgreSQL plans by
+    statistics and is not affected.
+    """
+    content_type = ContentType.objects.get_for_model(model)
     counts = (
-        XtdComment.norel_objects.filter(
-            content_type=content_type,
+        XtdComment.norel_objects.alias(content_type_plus=F("content_type_id") + 0)
+        .filter(
+            content_type_plus=content_type.pk,
             object_pk=Cast(OuterRef("pk"), output_field=CharField()),
             is_public=True,
             is_removed=False,
@@ -195,9 +209,7 @@ def annotate_comment_counts(queryset, name: str = "comment_count"):
         .annotate(count=Count("pk"))
         .values("count")
     )
-    return queryset.annotate(
-        **{name: Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))}
-    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
 
 
 def comment_count_for(obj) -> int:

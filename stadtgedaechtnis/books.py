@@ -162,7 +162,9 @@ def _memories_by_id(ids, *, only_placeable=True) -> dict[int, Memory]:
         .prefetch_related(
             Prefetch(
                 "photos",
-                queryset=MemoryPhoto.objects.select_related("image").order_by("sort_order", "pk"),
+                queryset=MemoryPhoto.objects.select_related("image")
+                .prefetch_related("image__renditions")
+                .order_by("sort_order", "pk"),
             )
         )
     )
@@ -195,7 +197,8 @@ def book_contents(book: BookPage, raw_chapters=None) -> list[ChapterView]:
                     print_text=entry.get("print_text") or "",
                 )
             )
-        chapters.append(view)
+        if view.entries or view.intro:  # a chapter whose entries all left is not shown
+            chapters.append(view)
     return chapters
 
 
@@ -582,5 +585,34 @@ def run_book_pdf(job, progress):
 
     path = jobs.workdir(job) / f"lesebuch-{book.number}-{book.slug}.pdf"
     render_book_pdf(print_book, str(path), progress=render_progress)
+    if (job.params or {}).get("publish") and book.is_released:
+        publish_pdf(book, path, user=job.created_by)
     progress(total * 2, total * 2, _("Fertig"))
     return path
+
+
+def publish_pdf(book: BookPage, path, *, user=None) -> None:
+    """Offer the PDF on the released book's public page (a Wagtail document; replaces the old)."""
+    from django.core.files import File
+    from wagtail.documents import get_document_model
+
+    from civic.uploads import collection_named
+    from stadtgedaechtnis import conf
+
+    collection = collection_named(conf.collection_name())
+    document_model = get_document_model()
+    document = document_model(
+        title=_("%(book)s (PDF)") % {"book": book.book_label},
+        collection=collection,
+        uploaded_by_user=user if getattr(user, "is_authenticated", False) else None,
+    )
+    with open(path, "rb") as handle:
+        document.file.save(path.name, File(handle), save=False)
+    document.save()
+    with transaction.atomic():
+        release = BookRelease.objects.select_for_update().get(book=book)
+        old = release.pdf_document
+        release.pdf_document = document
+        release.save(update_fields=["pdf_document"])
+        if old is not None:
+            old.delete()

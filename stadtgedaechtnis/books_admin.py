@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.db.models import Q
 from django.urls import path, reverse
 from django.utils.functional import cached_property
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.ui.tables import Column
@@ -186,9 +186,12 @@ def warn_on_edit(request, page):
         )
         messages.warning(
             request,
-            gettext(
-                "Achtung: %(count)d Beitrag/Beiträge können nicht mehr gedruckt werden und "
-                "erscheinen weder im Web noch im PDF – bitte ersetzen oder entfernen. %(lines)s"
+            ngettext(
+                "Achtung: %(count)d Beitrag kann nicht mehr gedruckt werden und erscheint weder "
+                "im Web noch im PDF – bitte ersetzen oder entfernen. %(lines)s",
+                "Achtung: %(count)d Beiträge können nicht mehr gedruckt werden und erscheinen "
+                "weder im Web noch im PDF – bitte ersetzen oder entfernen. %(lines)s",
+                len(affected),
             )
             % {"count": len(affected), "lines": lines},
         )

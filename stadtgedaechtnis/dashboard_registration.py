@@ -1,14 +1,16 @@
 """The memory collection's panel on the dashboard ("Auswertung", see civic/dashboard.py)."""
 
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
 
 from civic import charts
-from civic.dashboard import DashboardPanel
+from civic.dashboard import DashboardPanel, invalidate
 from stadtgedaechtnis import admin_views
-from stadtgedaechtnis.models import Status
+from stadtgedaechtnis.models import Memory, Status
 from stadtgedaechtnis.stats import MONTHS, MemoryFigures, cached_memory_figures
 
 PERMISSION = "stadtgedaechtnis.view_dashboard"
@@ -124,3 +126,14 @@ def memory_dashboard_panels(request):
     if not request.user.has_perm(PERMISSION):
         return []
     return [MemoryDashboardPanel(request)]
+
+
+# Figures are cached for a few minutes; a change to a memory (submission, decision, themes)
+# makes them stale at once, so editors see their own moderation reflected.
+@receiver(post_save, sender=Memory, dispatch_uid="stadtgedaechtnis_dashboard_memory_saved")
+@receiver(post_delete, sender=Memory, dispatch_uid="stadtgedaechtnis_dashboard_memory_deleted")
+@receiver(
+    m2m_changed, sender=Memory.themes.through, dispatch_uid="stadtgedaechtnis_dashboard_themes"
+)
+def invalidate_memory_figures(**kwargs):
+    invalidate("stadtgedaechtnis")

@@ -70,9 +70,7 @@ def _released_book(index) -> None:
         entries = [{"memory": m, "note": "", "print_text": ""} for m in memories]
         if entries:
             entries[0]["note"] = "Die Redaktion dankt für die Fotos aus dem Familienalbum."
-        chapters.append(
-            ("chapter", {"title": title, "intro": "", "entries": entries})
-        )
+        chapters.append(("chapter", {"title": title, "intro": "", "entries": entries}))
     book = index.add_child(
         instance=BookPage(
             title="Arbeit und Alltag",

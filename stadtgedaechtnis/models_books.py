@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.admin.panels import (
@@ -25,6 +26,8 @@ from wagtail.admin.panels import (
 )
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
+
+_wagtail = gettext_lazy  # msgids that Wagtail's catalogue translates (not extracted here)
 
 TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "h3"]
 
@@ -199,8 +202,9 @@ class BookPage(Page):
             ObjectList(content_panels, heading=_("Inhalt")),
             ObjectList(call_panels, heading=_("Aufruf")),
             ObjectList(book_panels, heading=_("Buch")),
-            ObjectList(Page.promote_panels, heading=_("Promote")),
-            ObjectList(Page.settings_panels, heading=_("Settings")),
+            # Wagtail's own tab names, translated by Wagtail's catalogue.
+            ObjectList(Page.promote_panels, heading=_wagtail("Promote")),
+            ObjectList(Page.settings_panels, heading=_wagtail("Settings")),
         ]
     )
 

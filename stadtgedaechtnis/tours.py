@@ -187,7 +187,8 @@ def tour_route(page) -> Route:
 
 def tour_context(page, request) -> dict:
     route = tour_route(page)
-    index = page.get_parent().specific if page.get_parent() else None
+    parent = page.get_parent() if page.path else None
+    index = parent.specific if parent is not None else None
     return {
         "route": route,
         "stops": route.stops,

@@ -63,7 +63,10 @@ class BookPdfView(_BookAdminView):
         job = jobs.start(
             PDF_JOB,
             user=request.user,
-            params={"book": self.book.pk},
+            params={
+                "book": self.book.pk,
+                "publish": bool(request.POST.get("publish")) and self.book.is_released,
+            },
             title=_("%(book)s (PDF)") % {"book": self.book.book_label},
         )
         return redirect(job.get_absolute_url())

@@ -40,6 +40,7 @@ from stadtgedaechtnis import admin_views, services
 from stadtgedaechtnis.components import MyMemoriesPanel
 from stadtgedaechtnis.forms_admin import MemoryAdminForm
 from stadtgedaechtnis.models import (
+    BookPage,
     Memory,
     MemoryAudio,
     MemoryPhoto,
@@ -76,10 +77,13 @@ class MemoryFilterSet(WagtailFilterSet):
     )
     has_media = django_filters.BooleanFilter(label=_("Mit Fotos oder Ton"), method="filter_media")
     on_behalf = django_filters.BooleanFilter(label=_("Im Auftrag erfasst"))
+    book_call = django_filters.ModelChoiceFilter(
+        label=_("Antwort auf den Aufruf"), queryset=BookPage.objects.order_by("-number")
+    )
 
     class Meta:
         model = Memory
-        fields = ["status", "themes", "district", "decade", "has_media", "on_behalf"]
+        fields = ["status", "themes", "district", "decade", "has_media", "on_behalf", "book_call"]
 
     def filter_media(self, queryset, name, value):
         if value is None:

@@ -268,11 +268,14 @@ class RoundPage(RoutablePageMixin, Page):
     )
     answer_target_days = models.PositiveSmallIntegerField(
         _("Antwortfrist in Tagen"),
+        null=True,
+        blank=True,
         default=30,
         validators=[MinValueValidator(1)],
         help_text=_(
             "Bis wann jeder Vorschlag eine offizielle Antwort haben soll, gezählt ab der "
-            "Einreichung. Ältere Vorschläge ohne Antwort gelten in der Auswertung als überfällig."
+            "Einreichung; leer: 30 Tage. Ältere Vorschläge ohne Antwort gelten in der Auswertung "
+            "als überfällig."
         ),
     )
 

@@ -226,7 +226,7 @@ def test_job_runs_and_offers_the_file(
     job.refresh_from_db()
     assert job.status == "done", job.message
     assert job.created_by == steering
-    assert job.params == {"round": round_page.pk, "kind": kind, "format": fmt}
+    assert job.params == {"round": round_page.pk, "kind": kind, "format": fmt, "language": "de"}
     assert "Runde Drei" in job.title
 
     detail = client.get(job.get_absolute_url())
@@ -269,3 +269,18 @@ def test_job_fails_cleanly_when_the_round_is_gone(steering, round_page):
     )
     with pytest.raises(jobs.JobError):
         run_round_export(job, lambda *args: None)
+
+
+def test_streamed_csv_keeps_the_admin_language(client, steering, round_page):
+    """Wagtail switches to the user's admin language only while the view runs; the streamed
+    body is produced later and must still be in that language."""
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(steering)
+    profile.preferred_language = "en"
+    profile.save()
+    client.force_login(steering)
+    response = client.get(download_url(round_page, "proposals", "csv"))
+    rows = csv_rows(b"".join(response.streaming_content))
+    assert rows[0][:3] == ["Reference", "Number", "Title"]
+    assert {row[rows[0].index("Status")] for row in rows[1:]} == {"received"}

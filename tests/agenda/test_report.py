@@ -166,7 +166,9 @@ def test_pdf_download_is_logged(client, steering, report_round):
     client.get(pdf_url(round_page))
     entries = PageLogEntry.objects.filter(page=round_page, action=LOG_ACTION)
     assert entries.count() == 1
-    assert entries.get().user == steering
+    entry = entries.get()
+    assert entry.user == steering
+    assert entry.message == "Bericht an den Stadtrat als PDF heruntergeladen"
 
 
 def table_figures(content: str) -> dict[str, int]:

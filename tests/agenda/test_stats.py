@@ -235,6 +235,10 @@ def test_default_answer_target_is_30_days():
     dash = compute_round_dashboard(round_page)
     assert dash.answer_target_days == 30
     assert [(row.age_days, row.overdue) for row in dash.backlog] == [(31, True)]
+    # an emptied field means the default as well
+    round_page.answer_target_days = None
+    round_page.save()
+    assert compute_round_dashboard(round_page).answer_target_days == 30
 
 
 def test_cached_figures_show_a_just_published_answer():

@@ -9,11 +9,27 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.helpers import csp_violations, log_in
+from tests.browser.helpers import AXE_TAGS, AXE_URL_PATH, csp_violations, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCREENSHOT = os.environ.get("CIVIC_DASHBOARD_SHOT", "/tmp/civic-helpers/shot-dashboard.png")
+
+
+def axe_on(page, selector):
+    """Run axe-core (WCAG 2.1 A/AA + best practice) on one part of the page."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(url=page.url.split("/admin/")[0] + AXE_URL_PATH)
+    results = page.evaluate(
+        """async ([selector, tags]) => await window.axe.run(document.querySelector(selector),
+            {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]})""",
+        [selector, list(AXE_TAGS)],
+    )
+    problems = [
+        f"{v['id']}: {v['help']} -> {[n['html'][:120] for n in v['nodes']]}"
+        for v in results["violations"]
+    ]
+    assert not problems, "\n".join(problems)
 
 
 @pytest.fixture
@@ -110,6 +126,9 @@ def test_editor_sees_memory_charts_and_district_map(page, civic_site, memories, 
     table = panel.locator(".civic-choropleth__side table")
     expect(table.get_by_role("row", name="Altstadt 1,5 6")).to_be_visible()
     expect(table.get_by_role("row", name="Wüstenahorn – 1 Keine Daten")).to_be_visible()
+
+    # axe on the panel (Wagtail's own admin chrome has findings of its own, not ours)
+    axe_on(page, "#stadtgedaechtnis")
 
     # The admin scrolls inside its own container: a tall window shows the whole dashboard.
     page.mouse.move(5, 5)

@@ -116,9 +116,12 @@ def test_steering_member_opens_the_round_dashboard(page, civic_site, console_log
     charts = page.locator("figure.civic-chart svg[role='img']")
     expect(charts).to_have_count(2)
     expect(page.locator("[data-civic-choropleth] path.leaflet-interactive")).to_have_count(3)
-    districts_table = page.locator("#stadtteile table")
-    expect(districts_table.get_by_text("Altstadt")).to_be_visible()
-    expect(districts_table.get_by_text("Nordviertel")).to_be_visible()
+    beside_map = page.locator(".civic-choropleth__side table")
+    expect(beside_map.get_by_role("rowheader", name="Altstadt")).to_be_visible()
+    expect(beside_map.get_by_role("rowheader", name="Nordviertel")).to_be_visible()
+    full_table = page.locator("table.agenda-districts")
+    expect(full_table.get_by_role("rowheader")).to_have_count(4)  # 3 districts + "ohne Ort"
+    expect(full_table.get_by_role("rowheader", name=re.compile("ohne Ort"))).to_be_visible()
 
     # The backlog: overdue proposals say so in words, and link to their answer page
     backlog = page.locator("table.agenda-backlog")

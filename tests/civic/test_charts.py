@@ -345,3 +345,13 @@ def test_choropleth_map_tag_renders_container_data_legend_and_table(db):
 def test_choropleth_palette_borders_contrast():
     for colour in charts.SEQUENTIAL_PALETTE[:3] + [charts.ZERO_COLOUR, charts.NO_DATA_COLOUR]:
         assert contrast_ratio(charts.BORDER_COLOUR, colour) >= 3
+
+
+def test_choropleth_without_districts_says_so(db):
+    c = charts.choropleth([], {}, title="Karte", value_label="n")
+    assert c.empty and c.legend == [] and c.table.rows == []
+    html = Template("{% load civic_charts %}{% choropleth_map c %}").render(
+        Context({"c": c, "request": RequestFactory().get("/")})
+    )
+    assert "Keine Stadtteile eingetragen." in html
+    assert "data-civic-choropleth" not in html

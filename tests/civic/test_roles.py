@@ -21,6 +21,7 @@ EXPECTED = {
     "civic.participate": (False, False, True, True, True, True),
     "civic.moderate_contributions": (False, False, False, True, False, True),
     "civic.view_participation_results": (False, False, False, True, True, True),
+    "civic.view_dashboard": (False, False, False, True, True, True),
     "civic.manage_districts": (False, False, False, True, False, True),
     "wagtailadmin.access_admin": (False, False, False, True, True, True),
     "publish_home_page": (False, False, False, True, False, True),

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from civic.dashboard import invalidate
 from stadtgedaechtnis.dashboard_registration import memory_dashboard_panels
-from stadtgedaechtnis.models import Status
+from stadtgedaechtnis.models import Memory, Status
 from stadtgedaechtnis.stats import MONTHS, cached_memory_figures, memory_figures
 from tests.civic.factories import DistrictFactory, square
 from tests.stadtgedaechtnis.factories import MemoryFactory, ThemeFactory
@@ -371,7 +371,39 @@ def test_figures_are_cached_until_invalidated(collection, django_assert_num_quer
     with django_assert_num_queries(0):
         again = cached_memory_figures()
     assert again.published == first.published == 5
-    MemoryFactory(status=Status.PUBLISHED)
-    assert cached_memory_figures().published == 5  # still cached
+    # a bulk update sends no signal: the cached figures stay until invalidated
+    Memory.objects.filter(status=Status.DRAFT).update(status=Status.PUBLISHED)
+    assert cached_memory_figures().published == 5
     invalidate("stadtgedaechtnis")
     assert cached_memory_figures().published == 6
+
+
+def test_saving_a_memory_makes_the_figures_stale(collection):
+    assert cached_memory_figures().waiting == 3
+    memory = Memory.objects.get(title="Vierzig Tage")
+    memory.status = Status.PUBLISHED
+    memory.save()
+    figures = cached_memory_figures()
+    assert (figures.waiting, figures.published) == (2, 6)
+    memory.themes.add(collection.leer)
+    assert dict(cached_memory_figures().themes)["Handwerk"] == 1
+    memory.delete()
+    assert cached_memory_figures().published == 5
+
+
+def test_panel_texts_in_english(collection):
+    from django.utils import translation
+
+    from stadtgedaechtnis.dashboard_registration import build_charts
+
+    with translation.override("en"):
+        built = build_charts(memory_figures())
+        assert built["submissions"].title == "Submissions per month (last 24 months)"
+        assert built["decades"].table.rows[:2] == [["1950s", "1"], ["1960s", "2"]]
+        assert built["district_map"].table.headers == [
+            "District",
+            "per 1,000 residents",
+            "Memories",
+            "Class",
+        ]
+        assert ["Süd", "2.0", "1", "2.0"] in built["district_map"].table.rows

@@ -468,3 +468,16 @@ def test_seed_demo_builds_the_demo_tour(client):
     assert client.get(tour.get_parent().url).status_code == 200
     call_command("seed_demo", verbosity=0)
     assert TourPage.objects.filter(title=TOUR_TITLE).count() == 1
+
+
+def test_admin_preview_of_a_new_tour_shows_its_stops(client, superuser, index):
+    memories = make_memories()[:3]
+    client.force_login(superuser)
+    url = reverse(
+        "wagtailadmin_pages:preview_on_add", args=["stadtgedaechtnis", "tourpage", index.pk]
+    )
+    data = tour_form_data([memories[2].pk, memories[0].pk], publish=False)
+    assert json.loads(client.post(url, data).content)["is_valid"] is True
+    html = client.get(url).content.decode()
+    assert list_ids(html) == [memories[2].pk, memories[0].pk]
+    assert [s["number"] for s in map_config(html)["stops"]] == [1, 2]
