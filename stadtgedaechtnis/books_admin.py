@@ -12,16 +12,14 @@ here imports models at module level.
 
 from django import forms
 from django.contrib import messages
-from django.db.models import Q
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views.generic.chooser import ChooseResultsView, ChooseView
-from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.widgets.button import HeaderButton
+
+from stadtgedaechtnis.choosers import MemoryChooserViewSet, MemorySearchForm
 
 URL_NAMESPACE = "stadtgedaechtnis_books"
 
@@ -30,12 +28,7 @@ URL_NAMESPACE = "stadtgedaechtnis_books"
 # Memory chooser
 
 
-class BookMemoryFilterForm(BaseFilterForm):
-    q = forms.CharField(
-        label=_("Suchbegriff"),
-        required=False,
-        widget=forms.TextInput(attrs={"placeholder": _("Titel, Text, Ort oder Zeitangabe")}),
-    )
+class BookMemoryFilterForm(MemorySearchForm):
     call = forms.TypedChoiceField(
         label=_("Aufruf"),
         required=False,
@@ -55,16 +48,6 @@ class BookMemoryFilterForm(BaseFilterForm):
 
     def filter(self, objects):
         objects = super().filter(objects)
-        query = (self.cleaned_data.get("q") or "").strip()
-        if query:
-            self.is_searching = True
-            self.search_query = query
-            objects = objects.filter(
-                Q(title__icontains=query)
-                | Q(story__icontains=query)
-                | Q(place_name__icontains=query)
-                | Q(date_text__icontains=query)
-            )
         call = self.cleaned_data.get("call")
         if call:
             self.is_searching = True
@@ -82,40 +65,18 @@ class CallColumn(Column):
         return gettext("ja") if instance.book_call_id else "–"
 
 
-class _BookMemoryColumns:
-    filter_form_class = BookMemoryFilterForm
-
-    @property
-    def columns(self):
-        return super().columns + [
-            Column("date_text", label=_("Zeitangabe")),
-            Column("place_name", label=_("Ort")),
-            AttributionColumn("attribution", label=_("Namensnennung")),
-            CallColumn("book_call", label=_("Zum Aufruf")),
-        ]
-
-
-class BookMemoryChooseView(_BookMemoryColumns, ChooseView):
-    pass
-
-
-class BookMemoryChooseResultsView(_BookMemoryColumns, ChooseResultsView):
-    pass
-
-
-class BookMemoryChooserViewSet(ChooserViewSet):
+class BookMemoryChooserViewSet(MemoryChooserViewSet):
     """Chooses a memory for a book entry: only published memories that may be printed."""
 
-    model = "stadtgedaechtnis.Memory"
     icon = "doc-full-inverse"
-    choose_one_text = _("Erinnerung wählen")
-    choose_another_text = _("Andere Erinnerung wählen")
-    edit_item_text = _("Erinnerung bearbeiten")
     page_title = _("Erinnerung für das Lesebuch wählen")
-    choose_view_class = BookMemoryChooseView
-    choose_results_view_class = BookMemoryChooseResultsView
-    per_page = 20
-    register_widget = False  # only the book's chooser block uses it
+    filter_form_class = BookMemoryFilterForm
+    extra_columns = (
+        Column("date_text", label=_("Zeitangabe")),
+        Column("place_name", label=_("Ort")),
+        AttributionColumn("attribution", label=_("Namensnennung")),
+        CallColumn("book_call", label=_("Zum Aufruf")),
+    )
 
     def get_object_list(self):
         from stadtgedaechtnis.books import placeable_memories
