@@ -228,10 +228,14 @@ def _memories(themes, context) -> None:
         services.submit(memory, actor=author)
         services.publish(memory, actor=editor, notify_contributor=False)
         published.append(memory)
-    # Publication dates spread over the last two years (newest first on the map page).
+    # Submission and publication dates spread over the last year and a bit (newest first on the
+    # map page; the dashboard's months and decision times look like a living collection).
     for i, memory in enumerate(published):
+        published_at = now - timezone.timedelta(days=7 * (len(published) - i))
         Memory.objects.filter(pk=memory.pk).update(
-            published_at=now - timezone.timedelta(days=7 * (len(published) - i))
+            submitted_at=published_at - timezone.timedelta(days=1 + (i * 5) % 17),
+            decided_at=published_at,
+            published_at=published_at,
         )
 
     for i, memory in enumerate(published[::7][:8]):
@@ -269,6 +273,9 @@ def _memories(themes, context) -> None:
                 confirmed_at=now,
             )
         services.submit(memory, actor=author)
+        Memory.objects.filter(pk=memory.pk).update(
+            submitted_at=now - timezone.timedelta(days=3 + 4 * i)
+        )
 
     phone = _create(PHONE_INTERVIEW, themes, point_for, status=Status.SUBMITTED, now=now)
     phone.on_behalf = True

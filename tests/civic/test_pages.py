@@ -27,6 +27,8 @@ class TestPageTreeRules(WagtailPageTestCase):
                 NewsIndexPage,
                 apps.get_model("agenda", "AgendaPage"),
                 apps.get_model("stadtgedaechtnis", "MemoryMapPage"),
+                apps.get_model("stadtgedaechtnis", "BookIndexPage"),
+                apps.get_model("stadtgedaechtnis", "TourIndexPage"),
             },
         )
 
