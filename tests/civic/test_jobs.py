@@ -159,10 +159,14 @@ def test_someone_who_lost_the_permission_cannot_download(
     assert client.get(job.download_url()).status_code == 403
 
 
+@pytest.mark.django_db(transaction=True)
 def test_database_backend_runs_jobs_in_the_worker(
     editor, settings, django_capture_on_commit_callbacks
 ):
-    """The production path: the job waits in the database until `db_worker` runs it."""
+    """The production path: the job waits in the database until `db_worker` runs it.
+
+    Transactional: the worker closes connections that are inside a transaction, as the test's
+    wrapping transaction would be."""
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
         "jobs": {"BACKEND": "django_tasks_db.DatabaseBackend"},
