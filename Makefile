@@ -40,6 +40,13 @@ run: demo
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+## make serve: run the site as in production on this machine: PostgreSQL (DATABASE_URL, created if
+## missing), Redis as cache and sessions (REDIS_URL), WhiteNoise, the anonymous page cache, the job
+## worker and gunicorn with WEB_CONCURRENCY workers (default 2 x cores + 1); Ctrl-C stops all.
+## See bin/serve.sh and docs/deployment.md.
+serve: install
+	HOST=$(HOST) PORT=$(PORT) PY=$(PY) sh bin/serve.sh
+
 node_modules/axe-core/axe.min.js: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
@@ -69,3 +76,15 @@ check-deploy: install
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles
+
+## make bench: the benchmark suite of issue 7 (not part of make test) against PostgreSQL
+## (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/civic_bench, created if
+## missing) at BENCH_SCALE=small|madrid; one part: BENCH_ARGS="--only pages". See bench/README.md.
+## make bench-data: only create the data set (migrate, demo city, generators).
+BENCH_SCALE ?= small
+.PHONY: bench bench-data
+bench: install-test messages
+	BENCH_SCALE=$(BENCH_SCALE) $(PY) bench/run.py $(BENCH_ARGS)
+
+bench-data: install-test messages
+	BENCH_SCALE=$(BENCH_SCALE) $(PY) bench/run.py --only data $(BENCH_ARGS)

@@ -18,3 +18,8 @@ class AgendaConfig(AppConfig):
             rules,  # noqa: F401
             steering_registration,  # noqa: F401
         )
+        from civic.cache import invalidate_on_change
+
+        # Proposals, answers, paper votes and fields show on public pages (online votes do not
+        # invalidate: anonymous visitors see counts at most CIVIC_PAGE_CACHE_SECONDS old).
+        invalidate_on_change("agenda.Proposal", "agenda.OfflineVoteTally", "agenda.FieldOfAction")

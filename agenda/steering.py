@@ -48,6 +48,7 @@ from agenda.models import (
     RoundPage,
     Vote,
 )
+from civic.cache import invalidate_pages
 
 logger = logging.getLogger(__name__)
 
@@ -281,6 +282,7 @@ def publish_due_answers(round_page, *, actor=None, force=False) -> int:
             return 0
         ids = [p.pk for p in pending]
         Proposal.objects.filter(pk__in=ids).update(answer_published=True)
+        invalidate_pages()  # a bulk update sends no signals
         now = timezone.now()
         ProposalEvent.objects.bulk_create(
             [
@@ -451,6 +453,7 @@ def merge_proposals(sources: Iterable, target, *, actor) -> MergeResult:
         Proposal.objects.filter(pk__in=source_ids).update(
             status=MERGED, merged_into=target_locked, updated=now
         )
+        invalidate_pages()  # a bulk update sends no signals
         ProposalEvent.objects.bulk_create(events)
         for source in source_list:
             log(
@@ -620,6 +623,7 @@ def carry_over(proposals: Iterable, target_round, *, actor) -> CarryOverResult:
             try:
                 with transaction.atomic():
                     created = Proposal.objects.bulk_create(copies, batch_size=500)
+                    invalidate_pages()  # bulk_create sends no signals
                 break
             except IntegrityError:
                 if attempt == 4:

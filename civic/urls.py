@@ -7,19 +7,27 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from civic import views
 from civic.api import api
+from civic.views_health import healthz
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/", api.urls),
     path("theme.css", views.theme_css, name="theme_css"),
+    # Health check for load balancers (and the framework floor of `make bench`): no DB, no session.
+    path("healthz/", healthz, name="healthz"),
     path("comments/", include("django_comments_xtd.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
+# Uploaded media from Django itself: in development, and with SERVE_MEDIA on a single machine
+# (`make serve`). With several machines media lives in object storage (MEDIA_S3_*).
+if settings.DEBUG or getattr(settings, "SERVE_MEDIA", False):
+    from django.urls import re_path
+    from django.views.static import serve as serve_media
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    urlpatterns += [
+        re_path(r"^media/(?P<path>.*)$", serve_media, {"document_root": settings.MEDIA_ROOT})
+    ]
 
 # German lives at /, English at /en/: shareable, cacheable, German first.
 urlpatterns += i18n_patterns(

@@ -10,6 +10,7 @@ class StadtgedaechtnisConfig(AppConfig):
 
     def ready(self):
         # Each module registers its part (hooks, seed steps, API routers, comment targets).
+        from civic.cache import invalidate_on_change
         from stadtgedaechtnis import (
             books_registration,  # noqa: F401
             dashboard_registration,  # noqa: F401
@@ -18,3 +19,6 @@ class StadtgedaechtnisConfig(AppConfig):
             rules,  # noqa: F401
             tours_registration,  # noqa: F401
         )
+
+        # What shows on public pages: a memory's changes and a book's release empty the page cache.
+        invalidate_on_change("stadtgedaechtnis.Memory", "stadtgedaechtnis.BookRelease")

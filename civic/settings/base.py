@@ -53,6 +53,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Whole pages for anonymous visitors (civic/cache.py); off unless CIVIC_PAGE_CACHE_SECONDS > 0.
+    "civic.cache.AnonymousPageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -249,6 +251,14 @@ CACHES = {
 # Background tasks (django-tasks). Wagtail's own small tasks run at once ("default"); long jobs
 # (large exports, reading-book PDFs; civic.jobs) are queued in the database and run by a worker:
 # `python manage.py db_worker --backend jobs` (started by `make run` and `make serve`).
+# Anonymous page cache (civic.cache): off in development and tests; production.py turns it on.
+CIVIC_PAGE_CACHE_SECONDS = 0
+
+# `make bench` reads the number of queries per response from a header (off unless asked for).
+CIVIC_BENCH_QUERY_HEADER = os.environ.get("CIVIC_BENCH_QUERY_HEADER", "") == "1"
+if CIVIC_BENCH_QUERY_HEADER:
+    MIDDLEWARE = ["civic.bench_middleware.QueryCountMiddleware", *MIDDLEWARE]
+
 TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
     "jobs": {

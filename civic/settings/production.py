@@ -5,7 +5,11 @@ Optional: REDIS_URL (cache and sessions), CSRF_TRUSTED_ORIGINS, WAGTAILADMIN_BAS
 EMAIL_HOST/EMAIL_PORT/EMAIL_HOST_USER/EMAIL_HOST_PASSWORD/EMAIL_USE_TLS/EMAIL_USE_SSL,
 DEFAULT_FROM_EMAIL, MEDIA_ROOT or S3 media storage (MEDIA_S3_BUCKET, MEDIA_S3_ENDPOINT_URL,
 MEDIA_S3_REGION, MEDIA_S3_CUSTOM_DOMAIN; credentials as AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY),
-SECURE_SSL_REDIRECT (default on), SECURE_HSTS_SECONDS (default one year).
+SECURE_SSL_REDIRECT (default on), SECURE_HSTS_SECONDS (default one year), SECURE_COOKIES
+(default on), CIVIC_PAGE_CACHE_SECONDS (anonymous page cache, default 60, 0 = off),
+PAGE_CACHE_REDIS_URL (own Redis for the page cache), FRONTEND_CACHE_PURGE_URL /
+CLOUDFLARE_BEARER_TOKEN + CLOUDFLARE_ZONEID (CDN purge on publish), SERVE_MEDIA (one machine only).
+See docs/deployment.md.
 """
 
 import os
@@ -14,7 +18,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from civic.settings.base import *  # noqa: F401,F403
-from civic.settings.base import MIDDLEWARE, STORAGES
+from civic.settings.base import INSTALLED_APPS, MIDDLEWARE, STORAGES
 
 
 def _require(name: str) -> str:
@@ -63,6 +67,39 @@ if REDIS_URL:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 
+# Anonymous page cache (civic.cache): whole pages for visitors without a session, invalidated on
+# publishing and on registered domain changes; anything else is at most this many seconds old.
+CIVIC_PAGE_CACHE_SECONDS = int(os.environ.get("CIVIC_PAGE_CACHE_SECONDS", "60"))
+# Pages in their own Redis (allkeys-lru), so that a full page cache never evicts sessions.
+PAGE_CACHE_REDIS_URL = os.environ.get("PAGE_CACHE_REDIS_URL", "").strip()
+if PAGE_CACHE_REDIS_URL:
+    CACHES = {
+        **CACHES,  # noqa: F405 (from base when REDIS_URL is not set)
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": PAGE_CACHE_REDIS_URL,
+            "KEY_PREFIX": "civic",
+        },
+    }
+    CIVIC_PAGE_CACHE_ALIAS = "pages"
+
+# A CDN or Varnish in front: Wagtail purges a page's URLs there when it is published or
+# unpublished (wagtail.contrib.frontend_cache). Only when configured.
+WAGTAILFRONTENDCACHE = {}
+if os.environ.get("FRONTEND_CACHE_PURGE_URL"):
+    WAGTAILFRONTENDCACHE["http"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+        "LOCATION": os.environ["FRONTEND_CACHE_PURGE_URL"],
+    }
+if os.environ.get("CLOUDFLARE_ZONEID"):
+    WAGTAILFRONTENDCACHE["cloudflare"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+        "BEARER_TOKEN": _require("CLOUDFLARE_BEARER_TOKEN"),
+        "ZONEID": os.environ["CLOUDFLARE_ZONEID"],
+    }
+if WAGTAILFRONTENDCACHE:
+    INSTALLED_APPS = [*INSTALLED_APPS, "wagtail.contrib.frontend_cache"]
+
 # Security headers and cookies.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = _flag("SECURE_SSL_REDIRECT", True)
@@ -71,8 +108,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = _flag("SECURE_HSTS_PRELOAD", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-SESSION_COOKIE_SECURE = True
-CSRF_COOKIE_SECURE = True
+# SECURE_COOKIES=0 only for plain http on localhost (`make serve`); never behind a real host name.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _flag("SECURE_COOKIES", True)
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
@@ -122,6 +159,16 @@ if os.environ.get("MEDIA_S3_BUCKET"):
     }
 
 MIDDLEWARE = list(MIDDLEWARE)
+# The anonymous page cache right after LocaleMiddleware (base.py may list it already).
+if "civic.cache.AnonymousPageCacheMiddleware" not in MIDDLEWARE:
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.locale.LocaleMiddleware") + 1,
+        "civic.cache.AnonymousPageCacheMiddleware",
+    )
+
+# Uploaded media through Django itself: only for one machine without a web server in front
+# (`make serve`); several app servers use S3-compatible storage (MEDIA_S3_*).
+SERVE_MEDIA = _flag("SERVE_MEDIA", False)
 
 LOGGING = {
     "version": 1,
