@@ -46,6 +46,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
@@ -231,6 +232,8 @@ class AnonymousPageCacheMiddleware:
         try:
             key = page_key(request)
             cached = _cache().get(key)
+        except DisallowedHost:  # answered with 400 by Django below; nothing to cache
+            return self.get_response(request)
         except Exception:
             logger.exception("Page cache unavailable")
             key = cached = None

@@ -296,6 +296,23 @@ def test_invalidate_pages_makes_every_entry_stale(page_cache_on, home_page):
     assert Client().get(home_page.url)[HEADER] == "miss"
 
 
+def test_a_cache_outage_still_serves_the_page(page_cache_on, home_page, caplog):
+    page = child_page(home_page)
+    page_cache_on.CACHES = {
+        **page_cache_on.CACHES,
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        },
+    }
+    page_cache_on.CIVIC_PAGE_CACHE_ALIAS = "pages"
+    response = Client().get(page.url)
+    assert response.status_code == 200
+    assert "Über das Projekt" in response.content.decode()
+    assert response[HEADER] == "pass"
+    assert "Page cache unavailable" in caplog.text
+
+
 # -- off by default --------------------------------------------------------------------------
 
 
