@@ -113,6 +113,13 @@ def ensure_database(database_url: str, *, fresh: bool) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def analyze(database_url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("ANALYZE")
+
+
 def meta(database_url: str, key: str, value: str | None = None) -> str | None:
     """Read (or write) one entry of the bench's own bookkeeping table."""
     import psycopg
@@ -393,28 +400,45 @@ def part_pages(args, server: Server, found: dict) -> list[dict]:
 
     steering_cookie = login_session(found["steering_user"]) if found.get("steering_user") else None
     rows = []
-    for label, path, logged_in in endpoints(found):
+    for index, (label, path, logged_in) in enumerate(endpoints(found)):
+        if index and args.public_only and logged_in is not False:
+            continue
         session = requests.Session()
         url = server.base_url + path
         if logged_in is None:
             # public once the round shows results; before that the steering group's preview
-            public = session.get(url, allow_redirects=False, timeout=300).status_code == 200
+            probe = session.get(url, allow_redirects=False, timeout=args.request_timeout)
+            public = probe.status_code == 200
             if not public:
                 label += " (steering preview)"
             logged_in = not public
         if logged_in:
             session.cookies.set("sessionid", steering_cookie)
-        warm = time.perf_counter()
-        for _ in range(args.warmup):
-            session.get(url, allow_redirects=False, timeout=300)
-        each = (time.perf_counter() - warm) / max(1, args.warmup)
-        # slow endpoints get fewer requests (at least 5), so that a run stays within its time
-        runs = max(5, min(args.requests, int(args.endpoint_budget / max(each, 0.001))))
         times, queries = [], set()
-        response = None
-        for _ in range(runs):
+        try:
             started = time.perf_counter()
-            response = session.get(url, allow_redirects=False, timeout=300)
+            response = session.get(url, allow_redirects=False, timeout=args.request_timeout)
+            first = time.perf_counter() - started
+        except requests.Timeout:
+            cancel_long_queries(args.database_url, args.request_timeout)
+            rows.append(timeout_row(label, path, args.request_timeout))
+            log(f"  {label:<34} no answer within {args.request_timeout:.0f} s")
+            continue
+        if first > args.slow:
+            # one request is all it gets (the first one, cold): the table says n = 1
+            runs = 1
+            times.append(first * 1000)
+            queries.add(response.headers.get("X-Civic-Queries", "?"))
+        else:
+            warm = time.perf_counter()
+            for _ in range(args.warmup - 1):
+                session.get(url, allow_redirects=False, timeout=args.request_timeout)
+            each = (time.perf_counter() - warm + first) / max(1, args.warmup)
+            # slow endpoints get fewer requests (at least 5), so that a run stays within its time
+            runs = max(5, min(args.requests, int(args.endpoint_budget / max(each, 0.001))))
+        for _ in range(runs - len(times)):
+            started = time.perf_counter()
+            response = session.get(url, allow_redirects=False, timeout=args.request_timeout)
             _ = response.content
             times.append((time.perf_counter() - started) * 1000)
             queries.add(response.headers.get("X-Civic-Queries", "?"))
@@ -433,8 +457,37 @@ def part_pages(args, server: Server, found: dict) -> list[dict]:
         log(f"  {label:<34} {row['status']} p50 {row['p50_ms']:>8} ms  q {row['queries']}")
     floor = rows[0]["p50_ms"] or 0.001
     for row in rows:
-        row["x_floor"] = round(row["p50_ms"] / floor, 1)
+        row["x_floor"] = round(row["p50_ms"] / floor, 1) if row["p50_ms"] else "–"
     return rows
+
+
+def timeout_row(label: str, path: str, timeout: float) -> dict:
+    return {
+        "endpoint": label,
+        "path": path,
+        "n": 1,
+        "status": f">{timeout:.0f}s",
+        "p50_ms": None,
+        "p95_ms": None,
+        "queries": "?",
+        "kb": None,
+        "cache": "",
+    }
+
+
+def cancel_long_queries(database_url: str, seconds: float) -> None:
+    """After a timed-out request: cancel the bench database's queries still running from it, so
+    that they do not slow down the next measurements (only this throw-away database)."""
+    import psycopg
+
+    name = urlsplit(database_url).path.lstrip("/")
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(
+            "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE datname = %s AND "
+            "state = 'active' AND pid <> pg_backend_pid() AND now() - query_start > %s * "
+            "interval '1 second'",
+            [name, seconds / 2],
+        )
 
 
 def print_pages(rows: list[dict]) -> None:
@@ -444,6 +497,7 @@ def print_pages(rows: list[dict]) -> None:
     )
     print("\n" + head + "\n" + "-" * len(head))
     for row in rows:
+        row = {k: "–" if v is None else v for k, v in row.items()}
         print(
             f"{row['endpoint']:<36}{row['n']:>4}{row['status']:>7}{row['p50_ms']:>9}{row['p95_ms']:>9}"
             f"{row['queries']:>9}{row['kb']:>9}{row['x_floor']:>9}"
@@ -470,7 +524,7 @@ def part_export(args, env: dict, found: dict) -> list[dict]:
     results = []
     for kind, fmt in EXPORTS:
         log(f"  export {kind}.{fmt}")
-        output = subprocess.run(
+        completed = subprocess.run(
             [
                 sys.executable,
                 str(ROOT / "bench" / "export_round.py"),
@@ -485,8 +539,12 @@ def part_export(args, env: dict, found: dict) -> list[dict]:
             text=True,
             cwd=ROOT,
             env=env,
-        ).stdout
-        results.append(json.loads(output.strip().splitlines()[-1]))
+        )
+        if completed.returncode:
+            log(f"  export {kind}.{fmt} failed:\n{completed.stderr[-2000:]}")
+            results.append({"kind": kind, "format": fmt, "error": completed.stderr[-300:]})
+            continue
+        results.append(json.loads(completed.stdout.strip().splitlines()[-1]))
     return results
 
 
@@ -496,6 +554,9 @@ def print_export(results: list[dict]) -> None:
     )
     print("\nExport of the round (each in a fresh process)\n" + head + "\n" + "-" * len(head))
     for r in results:
+        if "error" in r:
+            print(f"{r['kind'] + '.' + r['format']:<20} failed")
+            continue
         print(
             f"{r['kind'] + '.' + r['format']:<20}{r['rows']:>9}{r['seconds']:>9}{r['file_mb']:>9}"
             f"{r['tracemalloc_peak_mb']:>12}{r['maxrss_after_mb']:>11}"
@@ -629,6 +690,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--fresh", action="store_true", help="drop and recreate the database")
     parser.add_argument(
+        "--no-analyze", action="store_true", help="do not run ANALYZE before measuring"
+    )
+    parser.add_argument(
         "--redis-url",
         default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9"),
         help="cache and sessions (as in production); '' or unreachable: database sessions",
@@ -642,6 +706,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--requests", type=int, default=int(os.environ.get("BENCH_N", "30")))
     parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument(
+        "--public-only",
+        action="store_true",
+        help="pages: only the anonymous endpoints (e.g. with --page-cache 60)",
+    )
+    parser.add_argument(
+        "--request-timeout", type=float, default=60, help="seconds; slower is reported as such"
+    )
+    parser.add_argument(
+        "--slow", type=float, default=10, help="seconds; an endpoint this slow is measured once"
+    )
     parser.add_argument(
         "--endpoint-budget",
         type=float,
@@ -675,6 +750,12 @@ def main(argv: list[str] | None = None) -> int:
     django.setup()
     if "data" in parts:
         report["data"] = part_data(args, env)
+    if not args.no_analyze:
+        # what autovacuum does on a live database: without statistics right after the bulk
+        # load, PostgreSQL's plans (and so the figures) would be those of an unknown database
+        analyze_started = time.perf_counter()
+        analyze(args.database_url)
+        log(f"ANALYZE in {time.perf_counter() - analyze_started:.1f} s")
     found = discover()
     report["data_found"] = {
         k: v for k, v in found.items() if k not in ("round", "steering_user") and v is not None
