@@ -5,7 +5,11 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from agenda import phases as ph
+from agenda.forms import ProposalFilterForm
 from agenda.results import round_results
+
+#: How many proposals the ranking and the answers list show on the results page.
+LIST_LIMIT = 100
 from agenda.steering import publish_due_answers
 
 
@@ -30,17 +34,24 @@ def results(request, page):
         # management command ``publish_due_answers`` does the same on a schedule).
         publish_due_answers(page)
     results_data = round_results(page)
+    answers = [
+        entry
+        for entry in results_data.ranking
+        if entry.proposal.answer and (entry.proposal.answer_published or not is_public)
+    ]
     context = {
         "status_chart": status_chart(page, results_data),
         "page": page,
         "self": page,
         "results": results_data,
         "is_preview": not is_public,
-        "answers": [
-            entry
-            for entry in results_data.ranking
-            if entry.proposal.answer and (entry.proposal.answer_published or not is_public)
-        ],
+        # A large round (tens of thousands of proposals) lists the top of the ranking and of the
+        # answers here; the proposal list sorted by votes and each proposal's page have the rest.
+        "ranking": results_data.ranking[:LIST_LIMIT],
+        "ranking_more": max(len(results_data.ranking) - LIST_LIMIT, 0),
+        "answers": answers[:LIST_LIMIT],
+        "answers_more": max(len(answers) - LIST_LIMIT, 0),
+        "list_url": page.url + "?sortierung=" + ProposalFilterForm.ORDER_VOTES,
     }
     return TemplateResponse(request, "agenda/results.html", context)
 

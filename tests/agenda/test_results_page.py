@@ -114,3 +114,20 @@ def test_results_page_in_english(client, finished_round):
     html = response.content.decode()
     assert "Results: Runde 2025" in html
     assert "The round in figures" in html and "What has happened since" in html
+
+
+def test_large_round_lists_the_top_and_links_to_the_rest(client, finished_round, monkeypatch):
+    """A round with more proposals than the page lists shows the top of the ranking and of the
+    answers, and links to the proposal list sorted by votes for the rest."""
+    from agenda import results_views
+
+    monkeypatch.setattr(results_views, "LIST_LIMIT", 1)
+    html = client.get(results_url(finished_round)).content.decode()
+    ranking = html[html.index('id="ranking-heading"') : html.index('id="fields-heading"')]
+    # Seilbahn leads (7 votes): it is listed, the other two are behind the link.
+    assert "Seilbahn" in ranking and "Digitale Bibliothek" not in ranking
+    assert "2 weitere Vorschläge: alle Vorschläge nach Stimmen sortiert" in ranking
+    assert f'href="{finished_round.url}?sortierung=stimmen"' in ranking
+    answers = html[html.index('id="answers-heading"') : html.index('id="since-heading"')]
+    assert "Zu teuer." in answers and "Wir setzen das 2026 um." not in answers
+    assert "Die Antwort auf einen weiteren Vorschlag steht auf seiner Seite." in answers
