@@ -7,10 +7,10 @@ from django.utils.translation import gettext as _
 from agenda import phases as ph
 from agenda.forms import ProposalFilterForm
 from agenda.results import round_results
+from agenda.steering import publish_due_answers
 
 #: How many proposals the ranking and the answers list show on the results page.
 LIST_LIMIT = 100
-from agenda.steering import publish_due_answers
 
 
 def results(request, page):
