@@ -4,6 +4,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
+from wagtail.admin.ui.menus.pages import PageMenuItem
 
 from civic.dashboard import DashboardPanel
 
@@ -41,3 +42,45 @@ def agenda_dashboard_panels(request):
     if not request.user.has_perm(PERMISSION):
         return []
     return [RoundsDashboardPanel(request)]
+
+
+# --------------------------------------------------------------------------------------------
+# The round's admin pages as buttons on a round page (page explorer and page header)
+
+
+def round_admin_links():
+    """(label, url(round_page), icon, permission) of the admin pages every round has."""
+    from agenda import export_views, report
+
+    return [
+        (
+            gettext_lazy("Auswertung"),
+            lambda page: reverse("agenda_dashboard:round", args=(page.pk,)),
+            "view",
+            PERMISSION,
+        ),
+        (gettext_lazy("Bericht an den Stadtrat"), report.report_url, "doc-full", report.PERMISSION),
+        (gettext_lazy("Exporte"), export_views.exports_url, "download", export_views.PERMISSION),
+    ]
+
+
+def _round_buttons(page, user, priority):
+    from agenda.models import RoundPage
+
+    if page.specific_class is None or not issubclass(page.specific_class, RoundPage):
+        return
+    for offset, (label, url, icon, permission) in enumerate(round_admin_links()):
+        if user.has_perm(permission):
+            yield PageMenuItem(
+                label, url(page), icon_name=icon, priority=priority + offset, page=page
+            )
+
+
+@hooks.register("register_page_listing_more_buttons")
+def round_listing_buttons(page, user, next_url=None):
+    yield from _round_buttons(page, user, priority=45)
+
+
+@hooks.register("register_page_header_buttons")
+def round_header_buttons(page, user, view_name, next_url=None):
+    yield from _round_buttons(page, user, priority=62)

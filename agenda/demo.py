@@ -418,11 +418,8 @@ def _votes(round_, proposals, residents, rng, *, limit, now) -> None:
 def _comments(proposals, residents, rng) -> None:
     from django.contrib.contenttypes.models import ContentType
     from django.contrib.sites.models import Site
+    from django_comments_xtd.models import XtdComment
 
-    try:
-        from django_comments_xtd.models import XtdComment
-    except ImportError:  # pragma: no cover
-        return
     content_type = ContentType.objects.get_for_model(Proposal)
     site = Site.objects.get_current()
 

@@ -4,11 +4,9 @@ button on round pages in the page explorer, the Wagtail log action and the backg
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.log_actions import LogFormatter
 
 from agenda import export_views, exports
-from agenda.models import RoundPage
 from civic import jobs
 
 jobs.register(
@@ -55,27 +53,3 @@ def register_export_log_actions(actions):
             if kind is None:
                 return _("Exportiert")
             return _("Exportiert: %(kind)s (%(format)s)") % {"kind": kind.label, "format": fmt}
-
-
-def _round_buttons(page, user, priority):
-    if page.specific_class is None or not issubclass(page.specific_class, RoundPage):
-        return
-    if not user.has_perm(export_views.PERMISSION):
-        return
-    yield PageMenuItem(
-        _("Exporte"),
-        export_views.exports_url(page),
-        icon_name="download",
-        priority=priority,
-        page=page,
-    )
-
-
-@hooks.register("register_page_listing_more_buttons")
-def round_listing_export_button(page, user, next_url=None):
-    yield from _round_buttons(page, user, priority=45)
-
-
-@hooks.register("register_page_header_buttons")
-def round_header_export_button(page, user, view_name, next_url=None):
-    yield from _round_buttons(page, user, priority=62)

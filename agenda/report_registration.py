@@ -4,11 +4,9 @@
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.log_actions import LogFormatter
 
 from agenda import report
-from agenda.models import RoundPage
 
 
 @hooks.register("register_admin_urls")
@@ -30,27 +28,3 @@ def register_report_log_action(actions):
 
         def format_message(self, log_entry):
             return _("Bericht an den Stadtrat als PDF heruntergeladen")
-
-
-def _report_buttons(page, user, priority):
-    if page.specific_class is None or not issubclass(page.specific_class, RoundPage):
-        return
-    if not user.has_perm(report.PERMISSION):
-        return
-    yield PageMenuItem(
-        _("Bericht an den Stadtrat"),
-        report.report_url(page),
-        icon_name="doc-full",
-        priority=priority,
-        page=page,
-    )
-
-
-@hooks.register("register_page_listing_more_buttons")
-def round_listing_report_button(page, user, next_url=None):
-    yield from _report_buttons(page, user, priority=46)
-
-
-@hooks.register("register_page_header_buttons")
-def round_header_report_button(page, user, view_name, next_url=None):
-    yield from _report_buttons(page, user, priority=63)

@@ -27,6 +27,7 @@ from django.db.models import (
     CharField,
     Count,
     F,
+    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -63,11 +64,16 @@ def public_comments():
     )
 
 
-def _int_subquery(queryset, group_field: str, expression):
-    """``expression`` aggregated over ``queryset`` (correlated with OuterRef), 0 when empty."""
+def int_subquery(queryset, function: str = "COUNT", field: str = "pk"):
+    """``COUNT`` (or ``SUM`` of ``field``) over a correlated queryset as an integer expression,
+    0 when there are no rows.
+
+    Written as a plain SQL function rather than an ORM aggregate so that Django adds no GROUP BY:
+    the subquery is one aggregate row for whatever outer row it is correlated with.
+    """
     return Coalesce(
         Subquery(
-            queryset.order_by().values(group_field).annotate(v=expression).values("v")[:1],
+            queryset.order_by().annotate(n=Func(F(field), function=function)).values("n")[:1],
             output_field=IntegerField(),
         ),
         0,
@@ -82,10 +88,10 @@ def annotate_tallies(queryset):
     votes = Vote.objects.filter(proposal=OuterRef("pk"))
     tallies = OfflineVoteTally.objects.filter(proposal=OuterRef("pk"))
     return queryset.annotate(
-        online_support=_int_subquery(votes.filter(value__gt=0), "proposal", Count("pk")),
-        online_against=_int_subquery(votes.filter(value__lt=0), "proposal", Count("pk")),
-        offline_support=_int_subquery(tallies, "proposal", Sum("support")),
-        offline_against=_int_subquery(tallies, "proposal", Sum("against")),
+        online_support=int_subquery(votes.filter(value__gt=0)),
+        online_against=int_subquery(votes.filter(value__lt=0)),
+        offline_support=int_subquery(tallies, "SUM", "support"),
+        offline_against=int_subquery(tallies, "SUM", "against"),
         comment_count=comment_count_subquery(Proposal),
     ).annotate(
         total_support=F("online_support") + F("offline_support"),

@@ -49,7 +49,6 @@ from django.db.models import (
     CharField,
     Count,
     F,
-    Func,
     IntegerField,
     Max,
     OuterRef,
@@ -62,8 +61,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agenda.models import OfflineVoteTally, Proposal, RoundPage, Vote
-from agenda.results import RoundResults, public_comments, round_results
+from agenda.results import RoundResults, int_subquery, public_comments, round_results
 from agenda.steering import CLOSED_STATUSES, WITHDRAWN
+from civic.dashboard import cached
 
 #: Seconds the figures are kept (see the module docstring for what shows at once).
 CACHE_TIMEOUT = 120
@@ -147,27 +147,6 @@ def _local_date(value: datetime.datetime) -> datetime.date:
     return timezone.localtime(value, _site_tz()).date()
 
 
-def _count_subquery(queryset):
-    """``SELECT COUNT(*)`` of a correlated queryset as an integer expression (0 when empty)."""
-    return Coalesce(
-        Subquery(
-            queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")[:1],
-            output_field=IntegerField(),
-        ),
-        0,
-    )
-
-
-def _sum_subquery(queryset, field_name: str):
-    return Coalesce(
-        Subquery(
-            queryset.order_by().annotate(n=Func(F(field_name), function="SUM")).values("n")[:1],
-            output_field=IntegerField(),
-        ),
-        0,
-    )
-
-
 def _round_parts(round_page):
     """The querysets every figure starts from (the same filters as :func:`round_results`)."""
     proposals = Proposal.objects.filter(round=round_page, hidden=False)
@@ -204,12 +183,12 @@ def district_rows(round_page) -> list[DistrictRow]:
 
     participants = _participants_by_district(proposals)
     districts = District.objects.order_by("name").annotate(
-        n_proposals=_count_subquery(located(counted)),
-        n_votes=_count_subquery(votes.filter(proposal__district=here)),
-        n_paper_support=_sum_subquery(paper.filter(proposal__district=here), "support"),
-        n_paper_against=_sum_subquery(paper.filter(proposal__district=here), "against"),
+        n_proposals=int_subquery(located(counted)),
+        n_votes=int_subquery(votes.filter(proposal__district=here)),
+        n_paper_support=int_subquery(paper.filter(proposal__district=here), "SUM", "support"),
+        n_paper_against=int_subquery(paper.filter(proposal__district=here), "SUM", "against"),
         # The proposals' id list is a subquery of the comments: the district is two levels out.
-        n_comments=_count_subquery(comments_on(located(proposals, OuterRef(here)))),
+        n_comments=int_subquery(comments_on(located(proposals, OuterRef(here)))),
     )
     rows = []
     for d in districts.values(
@@ -482,19 +461,4 @@ def round_dashboard(round_page, *, ranking_limit: int | None = None) -> RoundDas
     def compute():
         return compute_round_dashboard(round_page, ranking_limit=ranking_limit)
 
-    try:
-        from civic.dashboard import cached
-    except ImportError:  # the shared helper is not there yet: Django's cache directly
-        return _cached(key, compute)
     return cached(key, compute, timeout=CACHE_TIMEOUT)
-
-
-def _cached(key_parts, fn):
-    from django.core.cache import cache
-
-    key = ":".join(str(part) for part in key_parts)
-    value = cache.get(key)
-    if value is None:
-        value = fn()
-        cache.set(key, value, CACHE_TIMEOUT)
-    return value

@@ -49,6 +49,7 @@ from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from agenda import steering
+from agenda.dashboard import proposals_list_url
 from agenda.forms_steering import (
     PUBLISH_NOW,
     AnswerForm,
@@ -66,7 +67,7 @@ from agenda.models import (
     RoundPage,
     Vote,
 )
-from agenda.results import annotate_tallies
+from agenda.results import annotate_tallies, int_subquery
 from civic.models import District
 
 VIEW_PERMISSION = "civic.view_participation_results"
@@ -1038,15 +1039,8 @@ class RoundsView(AgendaAdminView):
 
     def get(self, request):
         def count(condition):
-            return Coalesce(
-                Subquery(
-                    Proposal.objects.filter(condition, round=OuterRef("pk"), hidden=False)
-                    .order_by()
-                    .values("round")
-                    .annotate(n=Count("pk"))
-                    .values("n")[:1]
-                ),
-                0,
+            return int_subquery(
+                Proposal.objects.filter(condition, round=OuterRef("pk"), hidden=False)
             )
 
         open_q = ~Q(status__in=steering.CLOSED_STATUSES)
@@ -1064,9 +1058,7 @@ class RoundsView(AgendaAdminView):
             round_page.phase = round_page.current_phase()
             round_page.results_public = steering.results_public(round_page)
             round_page.can_publish = can(user, "agenda.answer_proposal", round_page)
-            round_page.list_url = (
-                reverse("wagtailsnippets_agenda_proposal:list") + f"?round={round_page.pk}"
-            )
+            round_page.list_url = proposals_list_url(round_page)
             round_page.results_url_value = _safe_results_url(round_page)
         return self.render({"rounds": rounds})
 

@@ -292,11 +292,8 @@ def _comments(memories, user) -> None:
     """A few readers' additions ("Ich erinnere mich auch …"), already approved."""
     if user is None:
         return
-    try:
-        from django_comments_xtd.models import XtdComment
-    except ImportError:  # comments not installed: no additions
-        return
     from django.conf import settings
+    from django_comments_xtd.models import XtdComment
 
     content_type = ContentType.objects.get_for_model(Memory)
     for memory, text in zip(memories, COMMENTS, strict=False):

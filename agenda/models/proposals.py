@@ -145,10 +145,8 @@ class ProposalQuerySet(models.QuerySet):
 
     def with_comment_counts(self, name: str = "comment_count"):
         """Annotate the number of public comments (one subquery, no N+1)."""
-        try:
-            from civic.comments import annotate_comment_counts
-        except ImportError:  # the comments module is not there yet
-            return self.annotate(**{name: Value(0, output_field=IntegerField())})
+        from civic.comments import annotate_comment_counts  # imports comment models
+
         return annotate_comment_counts(self, name=name)
 
     def for_list(self):

@@ -209,3 +209,20 @@ def test_query_count_does_not_depend_on_round_size(client, steering, django_asse
     cache.clear()
     with django_assert_max_num_queries(few):
         assert client.get(round_url(big)).status_code == 200
+
+
+def test_round_pages_in_the_admin_link_to_dashboard_report_and_exports(client, editor):
+    """Editors see the round's admin pages as buttons on the round's edit page; a page that is
+    not a round gets none of them."""
+    round_page = RoundPageFactory(current=ph.EVALUATE)
+    client.force_login(editor)
+    html = client.get(reverse("wagtailadmin_pages:edit", args=[round_page.pk])).content.decode()
+    for url in (
+        reverse("agenda_dashboard:round", args=[round_page.pk]),
+        reverse("agenda_report:html", args=[round_page.pk]),
+        reverse("agenda_exports:round", args=[round_page.pk]),
+    ):
+        assert f'href="{url}"' in html
+    agenda = round_page.get_parent()
+    html = client.get(reverse("wagtailadmin_pages:edit", args=[agenda.pk])).content.decode()
+    assert not re.search(r"/admin/agenda/(auswertung|bericht|exporte)/\d+/", html)

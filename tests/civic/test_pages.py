@@ -170,3 +170,19 @@ def test_news_index_query_count_constant(client, home_page, django_assert_max_nu
         NewsPageFactory(parent=index)
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(index.url)
+
+
+@pytest.mark.django_db
+def test_error_pages_speak_german_inside_the_site(client, resident, home_page):
+    """A missing page and a forbidden admin page explain themselves in the site's frame."""
+    response = client.get("/gibt-es-nicht/")
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert "Seite nicht gefunden" in html and 'href="/"' in html and "<nav" in html
+    client.force_login(resident)
+    response = client.get("/admin/auswertung/")
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "Kein Zugriff" in html and "Redaktion oder die Steuerungsgruppe" in html
+    response = client.get("/en/gibt-es-nicht/")
+    assert response.status_code == 404 and "Page not found" in response.content.decode()
