@@ -24,10 +24,13 @@ class Vote(models.Model):
     round = models.ForeignKey(
         RoundPage, verbose_name=_("Runde"), on_delete=models.CASCADE, related_name="votes"
     )
+    # A deleted account's votes stay counted, without the person (GDPR erasure, issue 8).
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("Person"),
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="agenda_votes",
     )
     value = models.SmallIntegerField(

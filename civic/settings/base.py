@@ -283,3 +283,11 @@ CIVIC_UPLOAD_MAX_IMAGE_BYTES = int(os.environ.get("UPLOAD_MAX_IMAGE_MB", "15")) 
 CIVIC_UPLOAD_MAX_AUDIO_BYTES = int(os.environ.get("UPLOAD_MAX_AUDIO_MB", "50")) * 1024 * 1024
 STADTGEDAECHTNIS_CONTACT_RETENTION_DAYS = int(os.environ.get("CONTACT_RETENTION_DAYS", "90"))
 STADTGEDAECHTNIS_UNCONFIRMED_DAYS = int(os.environ.get("UNCONFIRMED_RETENTION_DAYS", "7"))
+
+# --- Issue 8, abuse: rate limits, login lockout, honeypot (helper "abuse" edits only this block) ---
+
+# --- Issue 8, privacy: data export, account deletion, retention (helper "privacy" edits only this block) ---
+
+# --- Issue 8, faults and backup (helper "faults" edits only this block) ---
+
+# --- Issue 8, audit trail and load test (helper "audit" edits only this block) ---
