@@ -11,8 +11,10 @@ class AgendaConfig(AppConfig):
     def ready(self):
         # Each module registers its part (hooks, seed steps, API routers, comment targets).
         from agenda import (
+            counters,  # noqa: F401  (keeps the proposals' vote and comment counters)
             dashboard_registration,  # noqa: F401
             export_registration,  # noqa: F401
+            privacy,  # noqa: F401
             registration,  # noqa: F401
             report_registration,  # noqa: F401
             rules,  # noqa: F401

@@ -207,6 +207,7 @@ def generate_round(
     from django_comments.models import Comment
     from django_comments_xtd.models import XtdComment
 
+    from agenda.counters import refresh_counters
     from agenda.models import (
         OfflineSource,
         OfflineVoteTally,
@@ -412,6 +413,13 @@ def generate_round(
         site=Site.objects.get_current(),
         models=(Comment, XtdComment, CommentRemoval),
     )
+
+    # -- counters ----------------------------------------------------------------------------
+    # Bulk inserts send no signals: fill the proposals' counters from the rows (agenda.counters).
+    counted_at = time.perf_counter()
+    refresh_counters(Proposal.objects.filter(round=round_))
+    if out is not None:
+        out.write(f"Zähler der Vorschläge: {time.perf_counter() - counted_at:.1f} s")
 
     seconds = time.perf_counter() - started
     if out is not None:

@@ -228,7 +228,9 @@ def cast_vote(user, proposal: Proposal, value: int = 1) -> Vote:
     """Cast the user's vote on ``proposal`` (+1 support, -1 against) while voting is open.
 
     One vote per person and proposal (a database constraint); voting again with another value
-    changes the vote. The round's limit per person holds under concurrent requests.
+    changes the vote. The round's limit per person holds under concurrent requests. The
+    proposal's counters (``votes_for``/``votes_against``/``score``) change in the same
+    transaction, through the ``Vote`` receivers of :mod:`agenda.counters`.
     """
     if value not in (1, -1):
         raise VoteError(_("Ungültige Stimme."), code="invalid_value")
@@ -272,7 +274,10 @@ def cast_vote(user, proposal: Proposal, value: int = 1) -> Vote:
 
 
 def retract_vote(user, proposal: Proposal) -> bool:
-    """Take the user's vote on ``proposal`` back while voting is open. True if one was removed."""
+    """Take the user's vote on ``proposal`` back while voting is open. True if one was removed.
+
+    The delete goes through the ORM's collector, so the counters drop in the same transaction.
+    """
     if user is None or not rules.has_perm("agenda.vote_proposal", user, proposal):
         raise VoteError(
             _("Abstimmen ist für diesen Vorschlag gerade nicht möglich."), code="not_allowed"

@@ -40,6 +40,7 @@ from django_tasks import task
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry, Site
 
+from agenda.counters import refresh_counters
 from agenda.models import (
     OfflineSource,
     OfflineVoteTally,
@@ -48,6 +49,7 @@ from agenda.models import (
     RoundPage,
     Vote,
 )
+from agenda.models.proposals import COUNTER_FIELDS
 from civic.cache import invalidate_pages
 
 logger = logging.getLogger(__name__)
@@ -423,6 +425,9 @@ def merge_proposals(sources: Iterable, target, *, actor) -> MergeResult:
         result = MergeResult(target=target_locked, sources=source_list)
         result.votes_moved, result.votes_dropped = _move_votes(source_ids, target_locked)
         result.tallies_moved = _move_tallies(source_ids, target_locked)
+        # Votes moved by a queryset update send no signals: recount the proposals involved
+        # (their rows are locked above, so no vote can slip in between).
+        refresh_counters(Proposal.objects.filter(pk__in=[*source_ids, target_locked.pk]))
 
         now = timezone.now()
         references = ", ".join(s.reference for s in source_list)
@@ -552,6 +557,8 @@ _NOT_CARRIED = {
     "withdrawn_at",
     "hidden",
     "hidden_reason",
+    # A copy starts without votes and comments.
+    *COUNTER_FIELDS,
 }
 
 

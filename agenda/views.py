@@ -34,6 +34,7 @@ from agenda.models import (
     RoundPage,
     Vote,
 )
+from civic import ratelimit
 from civic.models import District
 
 PER_PAGE = 20
@@ -325,7 +326,13 @@ def propose(request, round_id: int):
     form, kept = _proposal_form(request, round_)
     similar = []
     preview = request.method == "POST" and "preview" in request.POST
-    if request.method == "POST":
+    blocked = ratelimit.hit(request, "proposal") if request.method == "POST" else None
+    if blocked is not None:
+        # Over the limit: the form comes back as typed with the message; nothing is saved or
+        # stashed (an upload picked in this attempt must be picked again).
+        form.add_error(None, blocked.message)
+        preview = False
+    elif request.method == "POST":
         valid = form.is_valid()
         if valid and not preview:
             image = _chosen_image(form, kept)
@@ -370,6 +377,7 @@ def propose(request, round_id: int):
             "editing": None,
             "similar_url": reverse("agenda:similar", args=[round_.pk]),
         },
+        status=429 if blocked is not None else 200,
     )
 
 
@@ -397,7 +405,10 @@ def edit(request, pk: int):
     form, kept = _proposal_form(
         request, round_, initial=initial, has_image=proposal.image_id is not None
     )
-    if request.method == "POST":
+    blocked = ratelimit.hit(request, "proposal") if request.method == "POST" else None
+    if blocked is not None:
+        form.add_error(None, blocked.message)  # as in propose(): nothing saved or stashed
+    elif request.method == "POST":
         if form.is_valid() and "preview" not in request.POST:
             data = form.cleaned_data
             changes = {
@@ -438,9 +449,11 @@ def edit(request, pk: int):
             "editing": proposal,
             "similar_url": reverse("agenda:similar", args=[round_.pk]),
         },
+        status=429 if blocked is not None else 200,
     )
 
 
+@ratelimit.limit("proposal")
 def withdraw(request, pk: int):
     proposal = get_object_or_404(proposal_queryset(), pk=pk)
     if not request.user.is_authenticated:
@@ -479,6 +492,7 @@ def _back(request, proposal):
 
 
 @require_POST
+@ratelimit.limit("vote")
 def vote(request, pk: int):
     proposal = get_object_or_404(Proposal.objects.select_related("round"), pk=pk)
     if not request.user.is_authenticated:

@@ -68,6 +68,7 @@ from agenda.models import (
     Vote,
 )
 from agenda.results import annotate_tallies, int_subquery
+from civic import audit
 from civic.models import District
 
 VIEW_PERMISSION = "civic.view_participation_results"
@@ -102,32 +103,55 @@ def _with_shared_rounds(proposals):
 # Audit log actions
 
 
-@hooks.register("register_log_actions")
-def register_agenda_log_actions(actions):
-    actions.register_action(steering.LOG_ANSWER, _("Beantworten"), _("Status und Antwort gesetzt"))
-    actions.register_action(
-        steering.LOG_ANSWER_PUBLISH, _("Antwort veröffentlichen"), _("Antwort veröffentlicht")
-    )
-    actions.register_action(steering.LOG_MERGE, _("Zusammenführen"), _("Zusammengeführt"))
-    actions.register_action(
+# The steering group's verbs log in agenda/steering.py; the editors' moderation below
+# (ProposalEditView). Labels, and who sees the entries in the "Protokoll" (civic/audit.py):
+# the steering group and the editors.
+LOG_MODERATE_EDIT = "agenda.proposal.edit"
+LOG_HIDE = "agenda.proposal.hide"
+LOG_SHOW = "agenda.proposal.show"
+
+for _action, _label, _message in (
+    (steering.LOG_ANSWER, gettext_lazy("Beantworten"), gettext_lazy("Status und Antwort gesetzt")),
+    (
+        steering.LOG_ANSWER_PUBLISH,
+        gettext_lazy("Antwort veröffentlichen"),
+        gettext_lazy("Antwort veröffentlicht"),
+    ),
+    (steering.LOG_MERGE, gettext_lazy("Zusammenführen"), gettext_lazy("Zusammengeführt")),
+    (
         steering.LOG_MERGE_TARGET,
-        _("Zusammenführen (Ziel)"),
-        _("Andere Vorschläge hier zusammengeführt"),
-    )
-    actions.register_action(
-        steering.LOG_CARRY_OVER, _("In nächste Runde übernehmen"), _("In nächste Runde übernommen")
-    )
-    actions.register_action(
+        gettext_lazy("Zusammenführen (Ziel)"),
+        gettext_lazy("Andere Vorschläge hier zusammengeführt"),
+    ),
+    (
+        steering.LOG_CARRY_OVER,
+        gettext_lazy("In nächste Runde übernehmen"),
+        gettext_lazy("In nächste Runde übernommen"),
+    ),
+    (
         steering.LOG_CARRIED_FROM,
-        _("Aus voriger Runde übernommen"),
-        _("Aus voriger Runde übernommen"),
-    )
-    actions.register_action(
-        steering.LOG_OFFLINE_ENTRY, _("Offline-Vorschlag erfasst"), _("Offline-Vorschlag erfasst")
-    )
-    actions.register_action(
-        steering.LOG_PAPER_VOTES, _("Papierstimmen erfasst"), _("Papierstimmen erfasst")
-    )
+        gettext_lazy("Aus voriger Runde übernommen"),
+        gettext_lazy("Aus voriger Runde übernommen"),
+    ),
+    (
+        steering.LOG_OFFLINE_ENTRY,
+        gettext_lazy("Offline-Vorschlag erfasst"),
+        gettext_lazy("Offline-Vorschlag erfasst"),
+    ),
+    (
+        steering.LOG_PAPER_VOTES,
+        gettext_lazy("Papierstimmen erfasst"),
+        gettext_lazy("Papierstimmen erfasst"),
+    ),
+    (
+        LOG_MODERATE_EDIT,
+        gettext_lazy("Vorschlag bearbeitet (Moderation)"),
+        gettext_lazy("Von der Redaktion bearbeitet"),
+    ),
+    (LOG_HIDE, gettext_lazy("Vorschlag ausgeblendet"), gettext_lazy("Ausgeblendet")),
+    (LOG_SHOW, gettext_lazy("Vorschlag wieder eingeblendet"), gettext_lazy("Wieder eingeblendet")),
+):
+    audit.register_action(_action, _label, _message, permission=VIEW_PERMISSION)
 
 
 # --------------------------------------------------------------------------------------------
@@ -286,7 +310,17 @@ class ProposalEditView(SnippetEditView):
         hidden_before = Proposal.objects.filter(pk=self.object.pk).values_list("hidden", flat=True)[
             0
         ]
-        instance = super().save_instance()
+        instance = self.form.instance
+        self.action_class(
+            instance, user=self.request.user, form=self.form, log_action=False
+        ).execute(skip_permission_checks=True)
+        # One audit entry: hidden / shown again (with the reason), else edited (field names).
+        if instance.hidden != hidden_before:
+            action = LOG_HIDE if instance.hidden else LOG_SHOW
+            data = {"reason": instance.hidden_reason if instance.hidden else ""}
+        else:
+            action, data = LOG_MODERATE_EDIT, {"fields": sorted(self.form.changed_data)}
+        audit.record(instance, action, user=self.request.user, data=data)
         if instance.hidden != hidden_before:
             ProposalEvent.objects.create(
                 proposal=instance,

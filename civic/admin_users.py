@@ -7,9 +7,16 @@ district. Wagtail's user forms only know e-mail, first and last name; the viewse
 which replaces ``wagtail.users`` in ``INSTALLED_APPS`` (the way Wagtail documents it).
 """
 
+from django.contrib.auth import update_session_auth_hash
 from django.utils.translation import gettext_lazy as _
+from wagtail.log_actions import log
 from wagtail.users.forms import UserCreationForm, UserEditForm
-from wagtail.users.views.users import UserViewSet
+from wagtail.users.views.users import CreateView, EditView, UserViewSet
+
+from civic.roles import record_role_change
+
+#: How the administrator flag appears among the roles in the audit trail.
+SUPERUSER_ROLE = "Administrator"
 
 PROFILE_FIELDS = {"display_name", "district"}
 
@@ -35,10 +42,51 @@ class CivicUserEditForm(ProfileFieldsMixin, UserEditForm):
         fields = UserEditForm.Meta.fields | PROFILE_FIELDS
 
 
+def _roles(user) -> set[str]:
+    roles = set(user.groups.values_list("name", flat=True))
+    if user.is_superuser:
+        roles.add(SUPERUSER_ROLE)
+    return roles
+
+
+class CivicUserCreateView(CreateView):
+    """Roles given with a new account go into the audit trail (besides Wagtail's "created")."""
+
+    def save_instance(self):
+        instance = super().save_instance()
+        record_role_change(instance, added=_roles(instance), removed=[], actor=self.request.user)
+        return instance
+
+
+class CivicUserEditView(EditView):
+    """A change of roles (groups, administrator flag) is one audit entry ``civic.user.roles``
+    with what was added and removed, instead of Wagtail's plain "edited"."""
+
+    def save_instance(self):
+        user = self.form.instance
+        before = _roles(type(user)._default_manager.get(pk=user.pk))
+        self.action_class(user, user=self.request.user, form=self.form, log_action=False).execute(
+            skip_permission_checks=True
+        )
+        after = _roles(user)
+        if before != after:
+            record_role_change(
+                user, added=after - before, removed=before - after, actor=self.request.user
+            )
+        else:
+            log(instance=user, action="wagtail.edit", user=self.request.user, content_changed=True)
+        if self.object == self.request.user and "password1" in self.form.changed_data:
+            # As Wagtail's own view: changing one's own password keeps the session.
+            update_session_auth_hash(self.request, self.object)
+        return user
+
+
 class CivicUserViewSet(UserViewSet):
     # Wagtail's user templates plus our two fields in their ``extra_fields`` block.
     create_template_name = "civic/admin/user_create.html"
     edit_template_name = "civic/admin/user_edit.html"
+    add_view_class = CivicUserCreateView
+    edit_view_class = CivicUserEditView
 
     def get_form_class(self, for_update=False):
         return CivicUserEditForm if for_update else CivicUserCreationForm

@@ -9,7 +9,7 @@ class CivicConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from civic import cache, signals  # noqa: F401
+        from civic import cache, privacy, signals  # noqa: F401
 
         # Publishing in management commands and the job worker invalidates the page cache too.
         cache.connect_signals()

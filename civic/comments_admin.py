@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -25,8 +26,8 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from civic import comments
-from civic.models import CommentRemovalReason
+from civic import audit, comments
+from civic.models import CommentRemoval, CommentRemovalReason
 from civic.roles import EDITORS
 
 PERMISSION = "civic.moderate_contributions"
@@ -53,6 +54,12 @@ def _back_to_index(request, status: str = ""):
     if not url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
         url = reverse("civic_comments:index") + (f"?status={status}" if status else "")
     return redirect(url)
+
+
+def audit_label(comment) -> str:
+    """The comment as the object of an audit entry: number and page, never its text or author."""
+    target = comment.content_object
+    return f"#{comment.pk} · {target}" if target is not None else f"#{comment.pk}"
 
 
 def status_of(comment) -> str:
@@ -111,6 +118,12 @@ def approve(request, pk: int):
     _require_moderator(request)
     comment = get_object_or_404(XtdComment, pk=pk, is_removed=False)
     published = comments.approve_comment(comment, by=request.user)
+    audit.record(
+        comment,
+        audit.COMMENT_APPROVE if published else audit.COMMENT_FLAGS_DISMISSED,
+        user=request.user,
+        title=audit_label(comment),
+    )
     if published:
         messages.success(request, _("Der Kommentar ist jetzt öffentlich."))
     else:
@@ -149,12 +162,18 @@ def remove(request, pk: int):
     comment = get_object_or_404(XtdComment.objects.select_related("user"), pk=pk)
     form = RemovalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        comments.remove_comment(
-            comment,
-            by=request.user,
-            reason=form.cleaned_data["reason"],
-            note=form.cleaned_data["note"],
-        )
+        reason = form.cleaned_data["reason"]
+        note = form.cleaned_data["note"].strip()
+        with transaction.atomic():
+            comments.remove_comment(comment, by=request.user, reason=reason, note=note)
+            # The reason and the note are shown publicly in place of the comment anyway.
+            audit.record(
+                comment,
+                audit.COMMENT_REMOVE,
+                user=request.user,
+                title=audit_label(comment),
+                data={"reason": reason.text if reason else "", "note": note},
+            )
         messages.success(
             request, _("Der Kommentar wurde entfernt; der Grund steht an seiner Stelle.")
         )
@@ -174,6 +193,23 @@ def remove(request, pk: int):
     )
 
 
+@require_POST
+def restore(request, pk: int):
+    """Undo a removal: the comment is shown again (as it was before) and the reason disappears."""
+    _require_moderator(request)
+    comment = get_object_or_404(XtdComment, pk=pk)
+    if not comment.is_removed:
+        messages.error(request, _("Dieser Kommentar ist nicht entfernt."))
+        return _back_to_index(request, "removed")
+    with transaction.atomic():
+        CommentRemoval.objects.filter(comment=comment).delete()
+        # A queryset update, as in comments.remove_comment: saving would touch the replies.
+        XtdComment.norel_objects.filter(pk=comment.pk).update(is_removed=False)
+        audit.record(comment, audit.COMMENT_RESTORE, user=request.user, title=audit_label(comment))
+    messages.success(request, _("Der Kommentar ist wiederhergestellt."))
+    return _back_to_index(request, "public" if comment.is_public else "waiting")
+
+
 @hooks.register("register_admin_urls")
 def register_comment_admin_urls():
     return [
@@ -184,6 +220,7 @@ def register_comment_admin_urls():
                     path("", index, name="index"),
                     path("<int:pk>/freigeben/", approve, name="approve"),
                     path("<int:pk>/entfernen/", remove, name="remove"),
+                    path("<int:pk>/wiederherstellen/", restore, name="restore"),
                 ]
             ),
         )

@@ -3,11 +3,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from civic.honeypot import HoneypotMixin
 from civic.models import District, User
 
 
-class SignupForm(forms.Form):
-    """Extra fields on allauth's sign-up form (ACCOUNT_SIGNUP_FORM_CLASS)."""
+class SignupForm(HoneypotMixin, forms.Form):
+    """Extra fields on allauth's sign-up form (ACCOUNT_SIGNUP_FORM_CLASS), plus the honeypot
+    (civic.honeypot; login and password reset get it in civic.honeypot_forms)."""
 
     display_name = forms.CharField(
         label=_("Öffentlicher Name"),

@@ -17,14 +17,39 @@ STEERING = "Steuerungsgruppe"
 ALL_ROLES = (RESIDENTS, EDITORS, STEERING)
 
 
-def make_resident(user) -> None:
+def make_resident(user, *, actor=None) -> None:
     """Add the user to the residents group (idempotent)."""
-    assign_role(user, RESIDENTS)
+    assign_role(user, RESIDENTS, actor=actor)
 
 
-def assign_role(user, role: str) -> None:
-    """Add the user to one of the role groups (idempotent)."""
+def assign_role(user, role: str, *, actor=None) -> bool:
+    """Add the user to one of the role groups (idempotent).
+
+    A real change writes one audit entry (``civic.user.roles``; ``actor`` is who did it, None for
+    the system, e.g. a confirmed e-mail address). Returns whether the user got the role now.
+    """
     if role not in ALL_ROLES:
         raise ValueError(f"Unknown role: {role}")
     group, _ = Group.objects.get_or_create(name=role)
+    if user.groups.filter(pk=group.pk).exists():
+        return False
     user.groups.add(group)
+    # The cached group names of the role predicates are stale now.
+    user.__dict__.pop("_civic_group_names", None)
+    record_role_change(user, added=[role], removed=[], actor=actor)
+    return True
+
+
+def record_role_change(user, *, added, removed, actor=None) -> None:
+    """One audit entry for a change of the user's roles (groups), with the public name only."""
+    from civic import audit
+
+    if not added and not removed:
+        return
+    audit.record(
+        user,
+        audit.USER_ROLES,
+        user=actor,
+        title=audit.user_label(user),
+        data={"added": sorted(added), "removed": sorted(removed)},
+    )

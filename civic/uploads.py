@@ -563,8 +563,12 @@ def stash(request, cleaned: CleanImage | CleanAudio, *, kind: str):
         meta=cleaned.meta(),
         **_owner(request),
     )
-    upload.file.save(cleaned.name, ContentFile(content.read()), save=False)
-    upload.save()
+    # The file is written first; if its row cannot be written, the file goes again (a file no
+    # row knows about would never be purged).
+    with FileLedger() as ledger:
+        upload.file.save(cleaned.name, ContentFile(content.read()), save=False)
+        ledger.add(upload.file)
+        upload.save()
     return upload
 
 

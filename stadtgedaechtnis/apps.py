@@ -15,6 +15,7 @@ class StadtgedaechtnisConfig(AppConfig):
             books_registration,  # noqa: F401
             dashboard_registration,  # noqa: F401
             explore_registration,  # noqa: F401
+            privacy,  # noqa: F401
             registration,  # noqa: F401
             rules,  # noqa: F401
             tours_registration,  # noqa: F401

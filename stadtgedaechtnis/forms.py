@@ -11,6 +11,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from civic.honeypot import FIELD_NAME, HONEYPOT_MESSAGE, HoneypotField
 from civic.models import District
 from civic.uploads import AudioUploadField, ImageUploadField, cleaned_from_pending, kept_upload
 from stadtgedaechtnis import conf
@@ -181,6 +182,8 @@ class MemoryForm(forms.ModelForm):
             self.initial.setdefault("consent", bool(self.instance.consent_publication))
             self.initial.setdefault("rights_confirmed", self.instance.rights_confirmed)
         if anonymous:
+            # Bots post here without an account: a honeypot (civic.honeypot), checked in clean().
+            self.fields[FIELD_NAME] = HoneypotField()
             self.fields["contact_email"] = forms.EmailField(
                 label=_("Ihre E-Mail-Adresse"),
                 help_text=_(
@@ -220,6 +223,8 @@ class MemoryForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if self.anonymous and (self.data.get(self.add_prefix(FIELD_NAME)) or "").strip():
+            self.add_error(None, HONEYPOT_MESSAGE)
         lat, lon = cleaned.get("lat"), cleaned.get("lon")
         if (lat is None) != (lon is None):
             cleaned["lat"] = cleaned["lon"] = None

@@ -1,7 +1,10 @@
 """Domain verbs of the Stadtgedächtnis: submit, publish, request changes, reject, withdraw, feature.
 
 Each verb checks that the transition is allowed, changes the status, writes a
-:class:`~stadtgedaechtnis.models.ModerationEvent` and – after the transaction committed – e-mails
+:class:`~stadtgedaechtnis.models.ModerationEvent` and – for the editors' and the contributor's
+decisions – one entry of the audit trail (``civic.audit``; actions ``LOG_*`` below, registered in
+``wagtail_hooks.py``; with the reason, never the text of the mail), and – after the transaction
+committed – e-mails
 the contributor (the account's address, or the :class:`MemoryContact` address for people without
 an account; memories entered on behalf of someone get no mail).
 """
@@ -18,8 +21,28 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
+from civic import audit
 from stadtgedaechtnis import conf
 from stadtgedaechtnis.models import Memory, MemoryContact, ModerationEvent, RejectionReason, Status
+
+# Audit-trail actions (labels and who sees them: wagtail_hooks.py).
+LOG_PUBLISH = "stadtgedaechtnis.memory.publish"
+LOG_REQUEST_CHANGES = "stadtgedaechtnis.memory.request_changes"
+LOG_UNPUBLISH = "stadtgedaechtnis.memory.unpublish"
+LOG_REJECT = "stadtgedaechtnis.memory.reject"
+LOG_WITHDRAW = "stadtgedaechtnis.memory.withdraw"
+LOG_FEATURE = "stadtgedaechtnis.memory.feature"
+LOG_EDIT = "stadtgedaechtnis.memory.edit"
+LOG_NOT_FOR_PRINT = "stadtgedaechtnis.memory.not_for_print"
+
+
+def _audit(memory: Memory, action: str, actor, event: ModerationEvent, **data) -> None:
+    audit.record(
+        memory,
+        action,
+        user=actor,
+        data={"from_status": event.from_status, "to_status": event.to_status, **data},
+    )
 
 
 class TransitionNotAllowed(ValueError):
@@ -114,6 +137,7 @@ def publish(
     memory.decided_at = now
     memory.save(update_fields=["status", "published_at", "decided_at"])
     _schedule_contact_purge(memory, now)
+    _audit(memory, LOG_PUBLISH, actor, event, with_message=bool(message.strip()))
     if notify_contributor:
         notify(memory, "published", message=message, request=request)
     return event
@@ -124,8 +148,11 @@ def request_changes(memory: Memory, *, actor, message: str, request=None) -> Mod
     """Editors ask for changes; the mail carries their message and a link to edit."""
     if not message.strip():
         raise ValueError("A message is required when asking for changes.")
+    was_published = memory.status == Status.PUBLISHED
     event = _transition(memory, "request_changes", actor=actor, message=message)
     memory.save(update_fields=["status"])
+    # Asking for changes to a published memory takes it off the map: an "unpublish".
+    _audit(memory, LOG_UNPUBLISH if was_published else LOG_REQUEST_CHANGES, actor, event)
     notify(memory, "changes_requested", message=message, request=request)
     return event
 
@@ -149,6 +176,7 @@ def reject(
     memory.featured_at = None
     memory.save(update_fields=["status", "decided_at", "featured_at"])
     _schedule_contact_purge(memory, now)
+    _audit(memory, LOG_REJECT, actor, event, reason=reason_text, with_message=bool(message.strip()))
     notify(memory, "rejected", reason=reason_text, message=message, request=request)
     return event
 
@@ -162,6 +190,7 @@ def withdraw(memory: Memory, *, actor=None) -> ModerationEvent:
     memory.featured_at = None
     memory.save(update_fields=["status", "decided_at", "featured_at"])
     _schedule_contact_purge(memory, now)
+    _audit(memory, LOG_WITHDRAW, actor, event)
     return event
 
 
@@ -174,13 +203,23 @@ def feature(memory: Memory, *, actor) -> ModerationEvent:
         )
     memory.featured_at = timezone.now()
     memory.save(update_fields=["featured_at"])
-    return ModerationEvent.objects.create(
+    event = ModerationEvent.objects.create(
         memory=memory,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         from_status=memory.status,
         to_status=memory.status,
         reason=str(_("Erinnerung des Monats")),
     )
+    _audit(memory, LOG_FEATURE, actor, event)
+    return event
+
+
+def record_admin_edit(memory: Memory, *, actor, changed_fields, print_allowed_before) -> None:
+    """The audit entry of an editor's change in the admin form: "not for print" when the
+    permission to print was taken away, else "edited"; with the names of the changed fields
+    (never their values: they may hold an exact place or a contact)."""
+    action = LOG_NOT_FOR_PRINT if print_allowed_before and not memory.print_allowed else LOG_EDIT
+    audit.record(memory, action, user=actor, data={"fields": sorted(changed_fields)})
 
 
 def featured_memory() -> Memory | None:

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from civic import ratelimit
 from stadtgedaechtnis import services
 from stadtgedaechtnis.forms import TellForms
 from stadtgedaechtnis.models import Memory, MemoryContact, Status
@@ -29,7 +30,9 @@ STEPS = [
 THANKS_SESSION_KEY = "stadtgedaechtnis_thanks"
 
 
-def _render_form(request, tell, *, memory=None, token=None, gps=None, ask_location=False):
+def _render_form(
+    request, tell, *, memory=None, token=None, gps=None, ask_location=False, status=200
+):
     photos_left = len(tell.photos)
     call = getattr(tell, "book_call", None)
     if call is not None and memory is None:
@@ -56,7 +59,7 @@ def _render_form(request, tell, *, memory=None, token=None, gps=None, ask_locati
         "steps": [str(label) for _key, label in STEPS],
         "is_edit": memory is not None,
     }
-    return render(request, "stadtgedaechtnis/tell.html", context)
+    return render(request, "stadtgedaechtnis/tell.html", context, status=status)
 
 
 def _handle(request, *, instance=None, token=None, anonymous=False):
@@ -69,6 +72,16 @@ def _handle(request, *, instance=None, token=None, anonymous=False):
     tell = TellForms(request, instance=instance, anonymous=anonymous, photo_slots=photo_slots)
     if request.method != "POST":
         return _render_form(request, tell, memory=instance, token=token)
+
+    # Over the limit (civic.ratelimit): nothing is validated into storage or saved; the form
+    # comes back with the text as typed and the message. Files picked in this attempt are not
+    # kept (that would let a flood fill the disk); files kept from earlier attempts stay.
+    blocked = ratelimit.hit(
+        request, "memory", account=ratelimit.secret_key(token) if token else None
+    )
+    if blocked is not None:
+        tell.memory.add_error(None, blocked.message)
+        return _render_form(request, tell, memory=instance, token=token, status=429)
 
     choice = request.POST.get("photo_location", "")
     if choice == "use" and not request.POST.get("lat"):
@@ -143,7 +156,12 @@ def thanks(request):
     return render(request, "stadtgedaechtnis/tell_thanks.html", {"kind": kind})
 
 
+def _token_account(request, token, **kwargs):
+    return ratelimit.secret_key(token)
+
+
 @require_http_methods(["GET", "POST"])
+@ratelimit.limit("token", account=_token_account)
 def confirm(request, token):
     """Double opt-in: the link from the mail shows a button; posting it submits the memory."""
     contact = get_object_or_404(MemoryContact.objects.select_related("memory"), token=token)
@@ -210,6 +228,7 @@ def _withdraw(request, memory, *, token=None):
 
 
 @require_http_methods(["GET", "POST"])
+@ratelimit.limit("memory")
 def withdraw(request, pk):
     memory = _own_memory(request, pk, "stadtgedaechtnis.withdraw_memory")
     if memory is None:
@@ -218,6 +237,7 @@ def withdraw(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+@ratelimit.limit("token", account=_token_account)
 def withdraw_token(request, token):
     memory, _contact = _memory_for_token(token)
     if not services.allowed(memory, "withdraw"):

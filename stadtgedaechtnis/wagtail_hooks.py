@@ -30,11 +30,13 @@ from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import (
     CreateView,
+    EditView,
     IndexView,
     SnippetViewSet,
     SnippetViewSetGroup,
 )
 
+from civic import audit
 from civic.models import District
 from stadtgedaechtnis import admin_views, services
 from stadtgedaechtnis.components import MyMemoriesPanel
@@ -56,6 +58,34 @@ from stadtgedaechtnis.models import (
 @hooks.register("civic_my_area_panels")
 def my_memories_panel(request):
     return [MyMemoriesPanel(request)]
+
+
+# --------------------------------------------------------------------------------------------
+# Audit trail: the editors' decisions and the contributors' withdrawals (see civic/audit.py)
+
+for _action, _label, _message in (
+    (services.LOG_PUBLISH, _("Erinnerung veröffentlicht"), _("Veröffentlicht")),
+    (
+        services.LOG_REQUEST_CHANGES,
+        _("Änderungen an Erinnerung erbeten"),
+        _("Um Änderungen gebeten"),
+    ),
+    (
+        services.LOG_UNPUBLISH,
+        _("Erinnerung offline genommen"),
+        _("Offline genommen, um Änderungen gebeten"),
+    ),
+    (services.LOG_REJECT, _("Erinnerung abgelehnt"), _("Abgelehnt")),
+    (services.LOG_WITHDRAW, _("Erinnerung zurückgezogen"), _("Zurückgezogen")),
+    (services.LOG_FEATURE, _("Erinnerung des Monats gewählt"), _("Erinnerung des Monats")),
+    (services.LOG_EDIT, _("Erinnerung bearbeitet (Redaktion)"), _("Von der Redaktion bearbeitet")),
+    (
+        services.LOG_NOT_FOR_PRINT,
+        _("Erinnerung nicht für den Druck"),
+        _("Nicht mehr für gedruckte Lesebücher freigegeben"),
+    ),
+):
+    audit.register_action(_action, _label, _message, permission="stadtgedaechtnis.moderate_memory")
 
 
 # --------------------------------------------------------------------------------------------
@@ -188,6 +218,31 @@ class MemoryCreateView(CreateView):
         return instance
 
 
+class MemoryEditView(EditView):
+    """An editor's change is one audit entry ("bearbeitet" or "nicht für den Druck") with the
+    names of the changed fields, instead of Wagtail's plain "edited"."""
+
+    def save_instance(self):
+        memory = self.form.instance
+        print_allowed_before = (
+            Memory.objects.filter(pk=memory.pk).values_list("print_allowed", flat=True).first()
+        )
+        self.action_class(memory, user=self.request.user, form=self.form, log_action=False).execute(
+            skip_permission_checks=True
+        )
+        changed = set(self.form.changed_data)
+        for name, formset in getattr(self.form, "formsets", {}).items():
+            if formset.has_changed():
+                changed.add(name)
+        services.record_admin_edit(
+            memory,
+            actor=self.request.user,
+            changed_fields=changed,
+            print_allowed_before=bool(print_allowed_before),
+        )
+        return memory
+
+
 class MemoryViewSet(SnippetViewSet):
     model = Memory
     icon = "doc-full-inverse"
@@ -196,6 +251,7 @@ class MemoryViewSet(SnippetViewSet):
     admin_url_namespace = admin_views.URL_NAMESPACE
     index_view_class = MemoryIndexView
     add_view_class = MemoryCreateView
+    edit_view_class = MemoryEditView
     filterset_class = MemoryFilterSet
     search_fields = ["title", "summary", "story", "place_name", "date_text"]
     search_backend_name = None

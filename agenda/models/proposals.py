@@ -5,8 +5,7 @@ from __future__ import annotations
 import rules
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -82,6 +81,20 @@ class ProposalStatus(models.TextChoices):
         return frozenset({cls.MERGED, cls.WITHDRAWN})
 
 
+#: Proposal fields written only by agenda/counters.py (never by ``Proposal.save()``).
+COUNTER_FIELDS = frozenset(
+    {
+        "votes_for",
+        "votes_against",
+        "paper_for",
+        "paper_against",
+        "support_total",
+        "score",
+        "comment_count",
+    }
+)
+
+
 class ProposalQuerySet(models.QuerySet):
     def visible(self):
         """Proposals the public sees in lists: live round, not hidden, withdrawn or merged."""
@@ -94,60 +107,27 @@ class ProposalQuerySet(models.QuerySet):
         return self.filter(round__live=True, hidden=False)
 
     def with_vote_counts(self):
-        """Annotate online support/against, offline sums and totals, with one query.
+        """Online support/against, paper sums and totals, read from the stored counters.
 
         ``online_support``, ``online_against``, ``offline_support``, ``offline_against``,
-        ``support_total``, ``against_total``, ``score`` (support minus against).
+        ``against_total`` are annotations; ``support_total`` and ``score`` (support minus
+        against) are the indexed counter fields themselves. No subquery: sorting by them is an
+        index scan however many votes the round has.
         """
-        from agenda.models.votes import OfflineVoteTally, Vote
-
-        zero = Value(0, output_field=IntegerField())
-
-        def votes(value):
-            return Coalesce(
-                Subquery(
-                    Vote.objects.filter(proposal=OuterRef("pk"), value=value)
-                    .order_by()
-                    .values("proposal")
-                    .annotate(n=Count("pk"))
-                    .values("n")[:1],
-                    output_field=IntegerField(),
-                ),
-                zero,
-            )
-
-        def offline(field):
-            return Coalesce(
-                Subquery(
-                    OfflineVoteTally.objects.filter(proposal=OuterRef("pk"))
-                    .order_by()
-                    .values("proposal")
-                    .annotate(n=Sum(field))
-                    .values("n")[:1],
-                    output_field=IntegerField(),
-                ),
-                zero,
-            )
-
         return self.annotate(
-            online_support=votes(1),
-            online_against=votes(-1),
-            offline_support=offline("support"),
-            offline_against=offline("against"),
-        ).annotate(
-            support_total=F("online_support") + F("offline_support"),
-            against_total=F("online_against") + F("offline_against"),
-            score=F("online_support")
-            + F("offline_support")
-            - F("online_against")
-            - F("offline_against"),
+            online_support=F("votes_for"),
+            online_against=F("votes_against"),
+            offline_support=F("paper_for"),
+            offline_against=F("paper_against"),
+            against_total=F("votes_against") + F("paper_against"),
         )
 
     def with_comment_counts(self, name: str = "comment_count"):
-        """Annotate the number of public comments (one subquery, no N+1)."""
-        from civic.comments import annotate_comment_counts  # imports comment models
-
-        return annotate_comment_counts(self, name=name)
+        """The number of public comments: the ``comment_count`` counter field (kept by
+        agenda/counters.py); another ``name`` adds it as an annotation under that name."""
+        if name == "comment_count":
+            return self
+        return self.annotate(**{name: F("comment_count")})
 
     def for_list(self):
         return self.select_related("field_of_action", "district", "author", "offline_source")
@@ -254,6 +234,21 @@ class Proposal(models.Model):
     updated = models.DateTimeField(_("Geändert am"), auto_now=True)
     withdrawn_at = models.DateTimeField(_("Zurückgezogen am"), null=True, blank=True)
 
+    # Denormalised counters (issue 7): kept right by agenda/counters.py in the same transaction
+    # as the rows they count (votes, paper tallies, comments); ``refresh_counters`` and the
+    # command ``refresh_proposal_counters`` recompute them from the rows. Lists and the ranking
+    # sort on them through the indexes below instead of counting 2M votes per request.
+    votes_for = models.IntegerField(_("Online-Stimmen dafür"), default=0, editable=False)
+    votes_against = models.IntegerField(_("Online-Stimmen dagegen"), default=0, editable=False)
+    paper_for = models.IntegerField(_("Papierstimmen dafür"), default=0, editable=False)
+    paper_against = models.IntegerField(_("Papierstimmen dagegen"), default=0, editable=False)
+    #: votes_for + paper_for (the ranking of support-only rounds)
+    support_total = models.IntegerField(_("Stimmen dafür gesamt"), default=0, editable=False)
+    #: support_total − (votes_against + paper_against) (the ranking of for/against rounds)
+    score = models.IntegerField(_("Saldo"), default=0, editable=False)
+    #: public, not removed comments
+    comment_count = models.IntegerField(_("Kommentare"), default=0, editable=False)
+
     objects = ProposalQuerySet.as_manager()
 
     search_fields = [index.SearchField("title"), index.SearchField("description")]
@@ -275,7 +270,17 @@ class Proposal(models.Model):
                 name="agenda_proposal_not_merged_into_self",
             ),
         ]
-        indexes = [models.Index(fields=["round", "status"])]
+        indexes = [
+            models.Index(fields=["round", "status"]),
+            # list "nach Stimmen" and the for/against ranking (ties: incremental sort)
+            models.Index(
+                fields=["round", "-score", "-support_total"], name="agenda_prop_score_idx"
+            ),
+            # the support-only ranking
+            models.Index(fields=["round", "-support_total"], name="agenda_prop_support_idx"),
+            # list "nach Kommentaren"
+            models.Index(fields=["round", "-comment_count"], name="agenda_prop_comments_idx"),
+        ]
 
     def __str__(self):
         return f"{self.reference} {self.title}"
@@ -283,6 +288,20 @@ class Proposal(models.Model):
     # -- numbering ----------------------------------------------------------------------------
 
     def save(self, *args, **kwargs):
+        if (
+            kwargs.get("update_fields") is None
+            and not kwargs.get("force_insert")
+            and not self._state.adding
+            and self.pk is not None
+        ):
+            # Never write the counters back from memory: a vote or comment counted since this
+            # instance was loaded would be lost. Only agenda/counters.py writes them.
+            deferred = self.get_deferred_fields()
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name not in COUNTER_FIELDS and f.attname not in deferred
+            ]
         if self.lat is not None and self.lon is not None:
             if self._point_changed():
                 from civic.services import district_id_for_point

@@ -50,6 +50,13 @@ class Vote(models.Model):
     def __str__(self):
         return f"{self.user_id} → {self.proposal_id}: {self.value:+d}"
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # What the proposal's counters include for this row (agenda/counters.py).
+        instance._counted = (instance.__dict__.get("proposal_id"), instance.__dict__.get("value"))
+        return instance
+
 
 class RoundVoter(models.Model):
     """A person who votes in a round. Its row is locked while a vote is cast, so the
@@ -112,6 +119,13 @@ class OfflineVoteTally(models.Model):
 
     def __str__(self):
         return f"{self.source}: +{self.support} / -{self.against}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # The proposal whose paper counters include this tally (agenda/counters.py).
+        instance._counted_proposal_id = instance.__dict__.get("proposal_id")
+        return instance
 
 
 # --------------------------------------------------------------------------------------------

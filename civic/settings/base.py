@@ -286,7 +286,78 @@ STADTGEDAECHTNIS_UNCONFIRMED_DAYS = int(os.environ.get("UNCONFIRMED_RETENTION_DA
 
 # --- Issue 8, abuse: rate limits, login lockout, honeypot (helper "abuse" edits only this block) ---
 
+# Rate limits on every write path (civic/ratelimit.py), per account and per client address, in
+# fixed windows: "<amount>/<period>", period s/m/h/d with an optional number ("20/10m"). Address
+# limits are higher than account limits: many residents may share one address (a library, the
+# town hall's Wi-Fi, a mobile carrier's NAT).
+CIVIC_RATE_LIMITS = {
+    # Votes, retractions, changes (agenda.views.vote).
+    "vote": {"account": "60/m", "address": "300/m"},
+    # Writing, previewing, editing and withdrawing proposals.
+    "proposal": {"account": "30/h", "address": "100/h"},
+    # Telling, editing and withdrawing memories (with and without an account).
+    "memory": {"account": "30/h", "address": "60/h"},
+    # Comments (form and django-comments-xtd's API).
+    "comment": {"account": "20/10m", "address": "100/10m"},
+    # Reporting comments (and the feedback buttons, when switched on).
+    "flag": {"account": "30/h", "address": "100/h"},
+    # The contributor's secret-link pages (confirm, edit, withdraw): "account" is the token.
+    "token": {"account": "20/h", "address": "60/h"},
+    # Profile and "Meine Daten" forms of logged-in people.
+    "profile": {"account": "30/h", "address": "100/h"},
+    # Wagtail's own admin login and password reset ("account" is the entered address).
+    "admin_login": {"account": "10/10m", "address": "30/10m"},
+    # Password-protected pages (Wagtail's page privacy).
+    "page_password": {"account": "", "address": "20/10m"},
+}
+# Load and bench scripts only: multiplies every limit above and allauth's below. Tests and
+# production run with 1.
+CIVIC_RATELIMIT_MULTIPLIER = max(1, int(os.environ.get("CIVIC_RATELIMIT_MULTIPLIER", "1") or 1))
+# Proxies/load balancers in front of the app that append to X-Forwarded-For (0: REMOTE_ADDR is
+# the client). allauth's rate limits use the same number.
+CIVIC_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0") or 0)
+ALLAUTH_TRUSTED_PROXY_COUNT = CIVIC_TRUSTED_PROXY_COUNT
+
+
+def _scaled_rates(rates: dict[str, str], factor: int) -> dict[str, str]:
+    """allauth's rate strings ("20/m/ip,5/m/key") with every amount multiplied."""
+
+    def scale(part: str) -> str:
+        amount, rest = part.strip().split("/", 1)
+        return f"{int(amount) * factor}/{rest}"
+
+    return {k: ",".join(scale(p) for p in v.split(",")) for k, v in rates.items()}
+
+
+# Sign-up, login, password reset and e-mail management (django-allauth, sliding windows).
+# "login_failed" is the lockout: after 5 failed logins for one e-mail address within 5 minutes the
+# login form answers "Zu viele fehlgeschlagene Anmeldeversuche" (locale/de overrides.po), even
+# to the right password; successful logins do not count, a password reset clears the lockout.
+ACCOUNT_RATE_LIMITS_BASE = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/h/ip",
+    "reset_password": "20/h/ip,3/h/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+    "confirm_email": "1/3m/key",
+}
+ACCOUNT_RATE_LIMITS = _scaled_rates(ACCOUNT_RATE_LIMITS_BASE, CIVIC_RATELIMIT_MULTIPLIER)
+# Honeypot on the anonymous allauth forms (civic/honeypot.py); sign-up gets it through
+# ACCOUNT_SIGNUP_FORM_CLASS (civic.forms.SignupForm).
+ACCOUNT_FORMS = {
+    "login": "civic.honeypot_forms.LoginForm",
+    "reset_password": "civic.honeypot_forms.ResetPasswordForm",
+}
+
 # --- Issue 8, privacy: data export, account deletion, retention (helper "privacy" edits only this block) ---
+# Retention (civic.privacy; `manage.py purge_personal_data`, daily): sign-ups whose address was
+# never confirmed are deleted after this many days; the IP address django-comments stores with a
+# comment is cleared after this many days. The privacy page states these times.
+CIVIC_UNVERIFIED_ACCOUNT_DAYS = int(os.environ.get("UNVERIFIED_ACCOUNT_DAYS", "14"))
+CIVIC_COMMENT_IP_RETENTION_DAYS = int(os.environ.get("COMMENT_IP_RETENTION_DAYS", "30"))
 
 # --- Issue 8, faults and backup (helper "faults" edits only this block) ---
 
