@@ -37,7 +37,8 @@ demo: migrate
 ## together with the background worker for long jobs (exports, PDFs); Ctrl-C stops both.
 run: demo
 	$(PY) manage.py db_worker --backend jobs & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py purge_personal_data --schedule & purger=$$!; \
+	trap 'kill $$worker $$purger 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## make serve: run the site as in production on this machine: PostgreSQL (DATABASE_URL, created if

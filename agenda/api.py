@@ -13,15 +13,15 @@ from __future__ import annotations
 import datetime
 import math
 
-from django.http import Http404, HttpRequest
-from django.shortcuts import get_object_or_404
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from agenda import phases as ph
 from agenda.models import Proposal, RoundPage
 from agenda.results import annotate_tallies, round_results
 from agenda.steering import publish_due_answers, status_label
-from civic.api import ErrorOut
+from civic.api import ErrorOut, NotFound, ValidationErrorOut, id_path
 
 router = Router(tags=["Digitale Agenda"])
 
@@ -200,7 +200,10 @@ def _rounds():
 
 
 def _get_round(round_id: int) -> RoundPage:
-    return get_object_or_404(_rounds(), pk=round_id)
+    round_page = _rounds().filter(pk=round_id).first()
+    if round_page is None:
+        raise NotFound(_("Diese Beteiligungsrunde gibt es nicht oder sie ist nicht öffentlich."))
+    return round_page
 
 
 def _phase(phase, now) -> dict:
@@ -298,10 +301,10 @@ def list_rounds(request: HttpRequest):
 
 @router.get(
     "/rounds/{round_id}",
-    response={200: RoundDetail, 404: ErrorOut},
+    response={200: RoundDetail, 404: ErrorOut, 422: ValidationErrorOut},
     summary="Eine Beteiligungsrunde mit Phasen und Handlungsfeldern",
 )
-def get_round(request: HttpRequest, round_id: int):
+def get_round(request: HttpRequest, round_id: int = id_path()):
     from django.utils import timezone
 
     now = timezone.now()
@@ -318,16 +321,16 @@ def get_round(request: HttpRequest, round_id: int):
 
 @router.get(
     "/rounds/{round_id}/proposals",
-    response={200: ProposalPage, 404: ErrorOut},
+    response={200: ProposalPage, 404: ErrorOut, 422: ValidationErrorOut},
     summary="Die Vorschläge einer Runde (seitenweise)",
 )
-def list_proposals(request: HttpRequest, round_id: int, paging: Query[PageParams]):
+def list_proposals(request: HttpRequest, paging: Query[PageParams], round_id: int = id_path()):
     round_page = _get_round(round_id)
     queryset = _public_proposals(round_page).order_by("number")
     count = queryset.count()
     pages = max(1, math.ceil(count / paging.per_page))
     if paging.page > pages:
-        raise Http404("Diese Seite gibt es nicht.")
+        raise NotFound(_("Diese Seite gibt es nicht."))
     start = (paging.page - 1) * paging.per_page
     show_counts = ph.F_SHOW_COUNTS in round_page.features()
     items = [_proposal(request, p, show_counts) for p in queryset[start : start + paging.per_page]]
@@ -342,10 +345,10 @@ def list_proposals(request: HttpRequest, round_id: int, paging: Query[PageParams
 
 @router.get(
     "/rounds/{round_id}/proposals.geojson",
-    response={200: ProposalCollection, 404: ErrorOut},
+    response={200: ProposalCollection, 404: ErrorOut, 422: ValidationErrorOut},
     summary="Die Vorschläge einer Runde mit Ort, als GeoJSON (WGS84)",
 )
-def proposals_geojson(request: HttpRequest, round_id: int):
+def proposals_geojson(request: HttpRequest, round_id: int = id_path()):
     round_page = _get_round(round_id)
     queryset = (
         Proposal.objects.visible()
@@ -377,13 +380,13 @@ def proposals_geojson(request: HttpRequest, round_id: int):
 
 @router.get(
     "/rounds/{round_id}/results",
-    response={200: ResultsOut, 404: ErrorOut},
+    response={200: ResultsOut, 404: ErrorOut, 422: ValidationErrorOut},
     summary="Die Ergebnisse einer Runde (sobald veröffentlicht)",
 )
-def get_results(request: HttpRequest, round_id: int):
+def get_results(request: HttpRequest, round_id: int = id_path()):
     round_page = _get_round(round_id)
     if ph.F_SHOW_RESULTS not in round_page.features():
-        raise Http404("Die Ergebnisse dieser Runde sind noch nicht veröffentlicht.")
+        raise NotFound(_("Die Ergebnisse dieser Runde sind noch nicht veröffentlicht."))
     publish_due_answers(round_page)  # as the results page does
     results = round_results(round_page)
     return {

@@ -45,6 +45,7 @@ from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import EditView as SnippetEditView
+from wagtail.snippets.views.snippets import HistoryView as SnippetHistoryView
 from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -334,6 +335,13 @@ class ProposalEditView(SnippetEditView):
         return instance
 
 
+class ProposalHistoryView(SnippetHistoryView):
+    """The proposal's audit history ("Verlauf"): for everyone who may see the proposal in the
+    admin, the steering group included (Wagtail asks for add/change/delete by default)."""
+
+    any_permission_required = ["view", "add", "change", "delete"]
+
+
 class ProposalPermissionPolicy(BasePermissionPolicy):
     """Wagtail actions on proposals, mapped to the civic and agenda rules.
 
@@ -431,6 +439,7 @@ class ProposalViewSet(SnippetViewSet):
     menu_order = 100
     index_view_class = ProposalIndexView
     edit_view_class = ProposalEditView
+    history_view_class = ProposalHistoryView
     filterset_class = ProposalFilterSet
     list_per_page = 50
     ordering = ["-created", "-pk"]

@@ -101,6 +101,10 @@ EOF
 
 "$PY" manage.py db_worker --backend jobs &
 pids="$pids $!"
+# Retention: django-tasks has no scheduler; this loop enqueues the daily purge for the worker
+# (with several machines run it on one only, or use cron/systemd: docs/deployment.md, "Retention").
+"$PY" manage.py purge_personal_data --schedule &
+pids="$pids $!"
 
 echo "serve: http://$HOST:$PORT/ with $WEB_CONCURRENCY gunicorn workers (Ctrl-C stops everything)"
 "$PY" -m gunicorn civic.wsgi \

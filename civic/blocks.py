@@ -5,6 +5,8 @@ from wagtail import blocks
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageBlock
 
+from civic.privacy_blocks import RetentionPeriodsBlock
+
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul", "h3", "h4"]
 
 
@@ -169,6 +171,7 @@ class CivicStreamBlock(blocks.StreamBlock):
     call_to_action = CallToActionBlock()
     accordion = AccordionBlock()
     embed = CivicEmbedBlock()
+    retention_periods = RetentionPeriodsBlock()
 
     class Meta:
         block_counts = {}

@@ -114,10 +114,53 @@ def _generation() -> str:
 
 def _invalidate_receiver(sender, **kwargs) -> None:
     invalidate_pages()
+    label = getattr(getattr(sender, "_meta", None), "label", None)
+    if label:
+        bump_data_version(label)
+
+
+# -- data versions (fragment caches keyed by what they were computed from) ----------------------
+#
+# A cached computation over a model's rows (the map's clusters, the timeline's decades) puts
+# ``data_version(label)`` into its key. Every save or delete of a model registered with
+# :func:`invalidate_on_change` starts a new version of that model (now and after the commit), so
+# the old entries are never read again and expire through their TTL. Lives in the "default"
+# cache (shared by all workers), not in the page cache's alias.
+
+DATA_VERSION_PREFIX = "civic:data"
+
+
+def _data_key(label: str) -> str:
+    return f"{DATA_VERSION_PREFIX}:{label.lower()}"
+
+
+def _set_data_version(label: str) -> None:
+    try:
+        caches["default"].set(_data_key(label), uuid.uuid4().hex, None)
+    except Exception:  # a cache outage must not break saving
+        logger.exception("Could not start a new data version of %s", label)
+
+
+def bump_data_version(label: str) -> None:
+    """Make every fragment cached from ``label``'s rows stale, now and at the commit."""
+    _set_data_version(label)
+    transaction.on_commit(lambda: _set_data_version(label))
+
+
+def data_version(label: str) -> str:
+    """The current version of ``"app_label.ModelName"``'s data (for fragment cache keys)."""
+    store = caches["default"]
+    key = _data_key(label)
+    version = store.get(key)
+    if version is None:
+        store.add(key, uuid.uuid4().hex, None)
+        version = store.get(key) or "0"
+    return version
 
 
 def invalidate_on_change(*model_labels: str) -> None:
-    """Invalidate the page cache whenever an instance of these models is saved or deleted.
+    """Invalidate the page cache (and the model's :func:`data_version`) whenever an instance of
+    these models is saved or deleted.
 
     ``model_labels`` are ``"app_label.ModelName"`` strings (resolved lazily), so a domain app can
     call this from its ``AppConfig.ready()`` without civic importing it. Idempotent.

@@ -165,6 +165,8 @@ PAGES = [
                     "Servern; nur die Kartenkacheln kommen vom eingestellten Kartendienst.",
                 ),
             ),
+            # The retention times, rendered from the settings (civic.privacy_blocks).
+            ("retention_periods", None),
         ),
     },
     {

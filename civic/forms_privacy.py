@@ -12,20 +12,8 @@ class DeleteAccountForm(forms.Form):
     mode = forms.ChoiceField(
         label=_("Was soll mit Ihren Beiträgen geschehen?"),
         choices=[
-            (
-                Mode.ANONYMISE,
-                _(
-                    "Anonymisieren: Erinnerungen, Vorschläge und Kommentare bleiben erhalten und "
-                    "erscheinen als „anonym“, ohne Namen, Kontaktdaten und genauen privaten Ort."
-                ),
-            ),
-            (
-                Mode.DELETE,
-                _(
-                    "Löschen: Erinnerungen mit Fotos und Tonaufnahmen und Vorschläge werden "
-                    "gelöscht, Kommentare entfernt."
-                ),
-            ),
+            (Mode.ANONYMISE, _("Anonymisieren – sie bleiben ohne meinen Namen erhalten")),
+            (Mode.DELETE, _("Löschen – sie werden gelöscht oder als „entfernt“ markiert")),
         ],
         widget=forms.RadioSelect,
         error_messages={"required": _("Bitte wählen Sie, was mit Ihren Beiträgen geschehen soll.")},

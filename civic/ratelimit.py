@@ -239,9 +239,7 @@ def reset(scope: str, request: HttpRequest, *, account: str | None = None) -> No
 
 def _wants_json(request: HttpRequest) -> bool:
     accept = request.headers.get("Accept", "")
-    return "/api/" in request.path or (
-        "application/json" in accept and "text/html" not in accept
-    )
+    return "/api/" in request.path or ("application/json" in accept and "text/html" not in accept)
 
 
 def _back_url(request: HttpRequest) -> str:

@@ -79,10 +79,31 @@ urlpatterns = [
 
 # Uploaded media from Django itself: in development, and with SERVE_MEDIA on a single machine
 # (`make serve`). With several machines media lives in object storage (MEDIA_S3_*).
-if settings.DEBUG or getattr(settings, "SERVE_MEDIA", False):
-    from django.urls import re_path
-    from django.views.static import serve as serve_media
+#: Served inline (shown in the page); everything else is a download. No SVG: it can carry script.
+INLINE_MEDIA_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "image/gif", "image/avif"})
 
+
+def serve_media(request, path, document_root=None):
+    """django.views.static.serve with safe headers for uploaded files: no type sniffing, raster
+    images inline, anything else (audio, PDFs, whatever slipped through) as an attachment, and a
+    sandboxing CSP in case a file is opened directly."""
+    from django.views.static import serve
+
+    response = serve(request, path, document_root=document_root or settings.MEDIA_ROOT)
+    content_type = (response.get("Content-Type") or "").split(";")[0].strip().lower()
+    response["X-Content-Type-Options"] = "nosniff"
+    if content_type not in INLINE_MEDIA_TYPES:
+        disposition = response.get("Content-Disposition", "")
+        response["Content-Disposition"] = (
+            "attachment" + disposition[len("inline") :]
+            if disposition.startswith("inline")
+            else "attachment"
+        )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+if settings.DEBUG or getattr(settings, "SERVE_MEDIA", False):
     urlpatterns += [
         re_path(r"^media/(?P<path>.*)$", serve_media, {"document_root": settings.MEDIA_ROOT})
     ]

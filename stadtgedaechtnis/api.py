@@ -17,10 +17,10 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.text import Truncator
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from pydantic import BaseModel
 
-from civic.api import ErrorOut
+from civic.api import ErrorOut, ValidationErrorOut, geojson_response, id_path
 from stadtgedaechtnis.explore_clusters import (
     MAX_ZOOM,
     MIN_ZOOM,
@@ -31,7 +31,14 @@ from stadtgedaechtnis.explore_clusters import (
     parse_bbox,
     rounded,
 )
-from stadtgedaechtnis.explore_filters import MemoryFilterForm, apply_filters
+from stadtgedaechtnis.explore_filters import (
+    BBOX_PATTERN,
+    DECADE_MAX,
+    DECADE_MIN,
+    QUERY_MAX_LENGTH,
+    MemoryFilterForm,
+    apply_filters,
+)
 from stadtgedaechtnis.models import Licence, Memory, MemoryAudio
 
 router = Router(tags=["Stadtgedächtnis"])
@@ -152,13 +159,36 @@ class MapCollection(Schema):
     features: list[MapFeature]
 
 
+# The ranges and the bbox pattern below are checked by MemoryFilterForm (a 400 with a German
+# message, as the map page shows it); they are in the schema so that clients know them.
+_DECADE = {"minimum": DECADE_MIN, "maximum": DECADE_MAX}
+
+
 class FilterParams(Schema):
-    bbox: str | None = None
-    theme: str | None = None
-    decade_from: int | None = None
-    decade_to: int | None = None
-    district: str | None = None
-    q: str | None = None
+    bbox: str | None = Field(
+        None,
+        description="West,Süd,Ost,Nord in WGS84, z. B. 10.90,50.22,11.05,50.32",
+        json_schema_extra={"pattern": BBOX_PATTERN},
+    )
+    theme: str | None = Field(None, description="Slug eines Themas")
+    decade_from: int | None = Field(
+        None, description="Jahrzehnt, z. B. 1950", json_schema_extra=_DECADE
+    )
+    decade_to: int | None = Field(
+        None, description="Jahrzehnt, z. B. 1970", json_schema_extra=_DECADE
+    )
+    district: str | None = Field(None, description="Slug eines Stadtteils")
+    q: str | None = Field(
+        None, description="Suchbegriff", json_schema_extra={"maxLength": QUERY_MAX_LENGTH}
+    )
+
+
+class MapParams(FilterParams):
+    zoom: int = Field(
+        ...,
+        description=f"Zoomstufe {MIN_ZOOM} bis {MAX_ZOOM}",
+        json_schema_extra={"minimum": MIN_ZOOM, "maximum": MAX_ZOOM},
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -242,7 +272,8 @@ def public_memories():
 
 @router.get(
     "/",
-    response={200: MemoryCollection, 400: ErrorOut},
+    response={200: MemoryCollection, 400: ErrorOut, 422: ValidationErrorOut},
+    openapi_extra=geojson_response("MemoryCollection"),
     url_name="memory_list",
     summary="Veröffentlichte Erinnerungen als GeoJSON (gefiltert, seitenweise)",
 )
@@ -308,25 +339,24 @@ def list_memories(
 
 @router.get(
     "/map",
-    response={200: MapCollection, 400: ErrorOut},
+    response={200: MapCollection, 400: ErrorOut, 422: ValidationErrorOut},
+    openapi_extra=geojson_response("MapCollection"),
     url_name="memory_map",
     summary="Kartenansicht: Erinnerungen im Ausschnitt, auf dem Server zu Gruppen gebündelt",
 )
-def map_memories(
-    request: HttpRequest,
-    filters: Query[FilterParams],
-    zoom: int = Query(..., description=f"Zoomstufe {MIN_ZOOM} bis {MAX_ZOOM}"),
-):
+def map_memories(request: HttpRequest, filters: Query[MapParams]):
     """The memories in ``bbox`` (required) grouped into grid cells of about 80 pixels at
     ``zoom``. A cell with one memory is that memory (``cluster: false``, ``id``, ``title``);
     a cell with more is a cluster (``count``, ``bbox`` of its members). The response has at
     most a few hundred features whatever the data, and ``numberMatched`` is the sum of counts."""
+    params = filters.dict()
+    zoom = params.pop("zoom")
     try:
         check_zoom(zoom)
     except ValueError as error:
         return _error(str(error))
     try:
-        cleaned, queryset = _filtered(filters.dict(), require_bbox=True)
+        cleaned, queryset = _filtered(params, require_bbox=True)
     except InvalidFilter as error:
         return _error(str(error))
     bbox = cleaned["bbox"]
@@ -372,12 +402,13 @@ def map_memories(
 
 
 @router.get(
-    "/{int:memory_id}",
-    response={200: MemoryDetail, 404: ErrorOut},
+    "/{memory_id}",
+    response={200: MemoryDetail, 404: ErrorOut, 422: ValidationErrorOut},
+    openapi_extra=geojson_response("MemoryDetail"),
     url_name="memory_detail",
     summary="Eine veröffentlichte Erinnerung mit Geschichte, Fotos und Tonaufnahme",
 )
-def get_memory(request: HttpRequest, memory_id: int):
+def get_memory(request: HttpRequest, memory_id: int = id_path()):
     from django.utils.translation import gettext as _
 
     memory = (

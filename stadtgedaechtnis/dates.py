@@ -81,6 +81,14 @@ def _valid_year(year: int) -> bool:
     return MIN_YEAR <= year <= MAX_YEAR
 
 
+def _shift_years(day: datetime.date, years: int) -> datetime.date:
+    """The same day ``years`` later (or earlier); 29 February becomes the 28th."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
 # --------------------------------------------------------------------------------------------
 # Normalisation into a canonical vocabulary
 
@@ -376,8 +384,8 @@ def _open(s: str) -> Period | None:
     if word == "until":
         return Period(None, inner.upper)
     if word == "shortly_before":
-        return Period(inner.lower.replace(year=inner.lower.year - 3), inner.lower - _ONE_DAY)
-    return Period(inner.upper + _ONE_DAY, inner.upper.replace(year=inner.upper.year + 3))
+        return Period(_shift_years(inner.lower, -3), inner.lower - _ONE_DAY)
+    return Period(inner.upper + _ONE_DAY, _shift_years(inner.upper, 3))
 
 
 def _range(s: str) -> Period | None:

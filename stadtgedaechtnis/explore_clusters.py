@@ -15,13 +15,20 @@ Everything here is pure (numbers in, numbers out) except :func:`cluster_queryset
 the same grouping as one SQL aggregate over any queryset with longitude/latitude columns.
 """
 
+import hashlib
+import logging
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db.models import Avg, Count, F, FloatField, Max, Min, Value
 from django.db.models.functions import Floor
 from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
 
 MIN_ZOOM = 0
 MAX_ZOOM = 22
@@ -202,6 +209,11 @@ def cluster_points(points: Iterable[tuple[int, float, float]], grid: Grid) -> li
     return result
 
 
+def cluster_cache_seconds() -> int:
+    """Lifetime of cached results (``CIVIC_EXPLORE_CACHE_SECONDS``, default 300; 0 = off)."""
+    return int(getattr(settings, "CIVIC_EXPLORE_CACHE_SECONDS", 300) or 0)
+
+
 def cluster_queryset(
     queryset, grid: Grid, *, lon_field: str = "public_lon", lat_field: str = "public_lat"
 ) -> list[Cell]:
@@ -209,7 +221,45 @@ def cluster_queryset(
 
     The queryset should already be limited to the bounding box (see :meth:`BBox.lookups`); rows
     without coordinates are skipped. Returns at most as many cells as the grid has in the box.
+
+    The result is cached (``CIVIC_EXPLORE_CACHE_SECONDS``) under the exact SQL and parameters
+    (box, filters), the grid and the :func:`civic.cache.data_version` of the queryset's model:
+    saving or deleting a memory starts a new version, so nobody gets clusters of old data. The
+    grid is anchored and the map's first view is the same for every visitor, so the expensive
+    aggregate (linear in the memories in the box) runs once per view and data version.
     """
+    seconds = cluster_cache_seconds()
+    key = None
+    if seconds > 0:
+        try:
+            key = _cluster_key(queryset, grid, lon_field, lat_field)
+            cached = cache.get(key)
+        except EmptyResultSet:
+            return []
+        except Exception:  # a cache outage: compute as if there were no cache
+            logger.exception("Cluster cache unavailable")
+            key = cached = None
+        if cached is not None:
+            return cached
+    cells = _cluster_rows(queryset, grid, lon_field, lat_field)
+    if key is not None:
+        try:
+            cache.set(key, cells, seconds)
+        except Exception:
+            logger.exception("Could not cache clusters")
+    return cells
+
+
+def _cluster_key(queryset, grid: Grid, lon_field: str, lat_field: str) -> str:
+    from civic.cache import data_version
+
+    sql, params = queryset.query.sql_with_params()
+    raw = repr((sql, params, grid.cell_lon, grid.cell_lat, lon_field, lat_field)).encode()
+    version = data_version(queryset.model._meta.label)
+    return f"civic:clusters:{version}:{hashlib.sha256(raw).hexdigest()}"
+
+
+def _cluster_rows(queryset, grid: Grid, lon_field: str, lat_field: str) -> list[Cell]:
     rows = (
         queryset.filter(**{f"{lon_field}__isnull": False, f"{lat_field}__isnull": False})
         .order_by()

@@ -5,17 +5,29 @@ One form validates the GET parameters everywhere (``q``, ``theme``, ``decade_fro
 """
 
 import datetime
+import math
+import re
 
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from civic.models import District
-from stadtgedaechtnis.explore_clusters import BBoxError, parse_bbox
+from stadtgedaechtnis.explore_clusters import BBox, BBoxError, parse_bbox
 from stadtgedaechtnis.models import Memory, Theme
 
 FIRST_DECADE = 1900
 FILTER_FIELDS = ("q", "theme", "decade_from", "decade_to", "district", "bbox")
+DECADE_MIN, DECADE_MAX = 1000, 2100
+QUERY_MAX_LENGTH = 200
+
+_NUMBER = r"[ ]*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?[ ]*"
+#: What a ``bbox`` parameter looks like: four decimal numbers (ASCII digits, optionally with an
+#: exponent and spaces around them), separated by commas. Also the pattern in the API schema.
+BBOX_PATTERN = rf"^{_NUMBER},{_NUMBER},{_NUMBER},{_NUMBER}$"
+_BBOX_RE = re.compile(BBOX_PATTERN)
+#: Decimal places a box keeps (about 10 cm): the same as links and the API write it back.
+BBOX_DIGITS = 6
 
 
 def decade_choices(empty_label) -> list[tuple[str, str]]:
@@ -29,7 +41,9 @@ def decade_choices(empty_label) -> list[tuple[str, str]]:
 class MemoryFilterForm(forms.Form):
     """GET filters of the memory map, list and API. Invalid values give translated errors."""
 
-    q = forms.CharField(label=_("Suchbegriff"), max_length=200, required=False, strip=True)
+    q = forms.CharField(
+        label=_("Suchbegriff"), max_length=QUERY_MAX_LENGTH, required=False, strip=True
+    )
     theme = forms.ModelChoiceField(
         label=_("Thema"),
         queryset=Theme.objects.all(),
@@ -41,8 +55,8 @@ class MemoryFilterForm(forms.Form):
     decade_from = forms.IntegerField(
         label=_("Von Jahrzehnt"),
         required=False,
-        min_value=1000,
-        max_value=2100,
+        min_value=DECADE_MIN,
+        max_value=DECADE_MAX,
         error_messages={
             "invalid": _("Bitte ein Jahrzehnt als Jahreszahl angeben, z. B. 1950."),
             "min_value": _("Bitte ein Jahrzehnt ab 1000 angeben."),
@@ -52,8 +66,8 @@ class MemoryFilterForm(forms.Form):
     decade_to = forms.IntegerField(
         label=_("Bis Jahrzehnt"),
         required=False,
-        min_value=1000,
-        max_value=2100,
+        min_value=DECADE_MIN,
+        max_value=DECADE_MAX,
         error_messages={
             "invalid": _("Bitte ein Jahrzehnt als Jahreszahl angeben, z. B. 1950."),
             "min_value": _("Bitte ein Jahrzehnt ab 1000 angeben."),
@@ -68,7 +82,8 @@ class MemoryFilterForm(forms.Form):
         empty_label=_("Alle Stadtteile"),
         error_messages={"invalid_choice": _("Diesen Stadtteil gibt es nicht.")},
     )
-    bbox = forms.CharField(required=False, widget=forms.HiddenInput)
+    # Not stripped: the pattern (also in the API schema) says exactly what is accepted.
+    bbox = forms.CharField(required=False, strip=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -85,13 +100,19 @@ class MemoryFilterForm(forms.Form):
         return None if value is None else value // 10 * 10
 
     def clean_bbox(self):
-        value = (self.cleaned_data.get("bbox") or "").strip()
+        value = self.cleaned_data.get("bbox") or ""
         if not value:
             return None
         try:
-            return parse_bbox(value)
+            box = parse_bbox(value)
         except BBoxError as error:
             raise forms.ValidationError(str(error), code="bbox") from None
+        if not _BBOX_RE.fullmatch(value):
+            # parse_bbox() reads what float() reads ("1_0", "١٠", "nan"); the API promises less.
+            raise forms.ValidationError(
+                _("Der Kartenausschnitt (bbox) enthält etwas, das keine Zahl ist."), code="bbox"
+            )
+        return snap_bbox(box)
 
     def clean(self):
         cleaned = super().clean()
@@ -124,6 +145,27 @@ class MemoryFilterForm(forms.Form):
     def is_active(self) -> bool:
         data = self.valid_data()
         return any(data.get(name) not in (None, "") for name in FILTER_FIELDS if name != "bbox")
+
+
+def snap_bbox(box: BBox, digits: int = BBOX_DIGITS) -> BBox:
+    """The box widened outwards to ``digits`` decimal places, so that the parameter written back
+    into links (``BBox.as_param``) reads as the same, still valid box."""
+    scale = 10**digits
+
+    def down(value: float) -> float:
+        snapped = round(value, digits)
+        return snapped if snapped <= value else math.floor(value * scale) / scale
+
+    def up(value: float) -> float:
+        snapped = round(value, digits)
+        return snapped if snapped >= value else math.ceil(value * scale) / scale
+
+    return BBox(
+        max(-180.0, down(box.min_lon)),
+        max(-90.0, down(box.min_lat)),
+        min(180.0, up(box.max_lon)),
+        min(90.0, up(box.max_lat)),
+    )
 
 
 def apply_filters(queryset, data: dict, *, use_bbox: bool = True):

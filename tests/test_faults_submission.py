@@ -109,6 +109,14 @@ def pending_files() -> set[str]:
     return {f"0:{u.file.name}" for u in PendingUpload.objects.all()}
 
 
+def rendition_files() -> set[str]:
+    """Thumbnails the re-shown form rendered for existing photos (each with its row)."""
+    from wagtail.images import get_image_model
+
+    renditions = get_image_model().get_rendition_model().objects.all()
+    return {f"0:{r.file.name}" for r in renditions}
+
+
 def submit_until_saved(client, media, *, fault, extra=None, max_attempts=60):
     """POST the form; on each attempt ``fault(k)`` breaks the k-th step. After every failed
     attempt: nothing of the memory in the database or on disk, the uploads kept. Returns
@@ -243,6 +251,7 @@ def test_failed_edit_keeps_the_old_photo_and_recording(
     assert client.get(url).status_code == 200, "edit URL changed?"
     data = form_data(title=memory.title, remove_photo=[str(old_photo.pk)], remove_audio="on")
     data["photo-0-alt_text"] = "Neues Foto"
+    del data["photo-1-alt_text"]
     files = {
         "photo-0-image": SimpleUploadedFile("neu.jpg", jpeg_bytes(), "image/jpeg"),
         "audio-file": SimpleUploadedFile("neu.wav", wav_bytes(), "audio/wav"),
@@ -259,7 +268,7 @@ def test_failed_edit_keeps_the_old_photo_and_recording(
             memory.refresh_from_db()
             assert list(memory.photos.values_list("pk", flat=True)) == [old_photo.pk]
             assert MemoryAudio.objects.get(memory=memory).file.name == audio.file.name
-            assert files_under(media) == old_files | pending_files(), f"fault {k}"
+            assert files_under(media) == old_files | pending_files() | rendition_files(), k
             payload = {**data, **kept_tokens(response)}
         else:
             raise AssertionError("the edit never succeeded")
@@ -270,7 +279,18 @@ def test_failed_edit_keeps_the_old_photo_and_recording(
     assert photo.alt_text == "Neues Foto"
     new_audio = MemoryAudio.objects.get(memory=memory)
     # The old files went after the commit, the new ones are there, nothing else.
-    assert files_under(media) == {f"0:{photo.image.file.name}", f"0:{new_audio.file.name}"}
+    assert (
+        files_under(media)
+        == {
+            f"0:{photo.image.file.name}",
+            f"0:{new_audio.file.name}",
+        }
+        | rendition_files()
+    )
+    # The removed photo's original and its thumbnail are gone with it.
+    assert not [
+        f for f in files_under(media) if f.startswith(("0:original_images/foto", "0:images/foto."))
+    ]
 
 
 @pytest.mark.django_db(transaction=True)  # autocommit, as in production: the view has no atomic

@@ -303,8 +303,12 @@ CIVIC_RATE_LIMITS = {
     "flag": {"account": "30/h", "address": "100/h"},
     # The contributor's secret-link pages (confirm, edit, withdraw): "account" is the token.
     "token": {"account": "20/h", "address": "60/h"},
-    # Profile and "Meine Daten" forms of logged-in people.
+    # Profile form in "Mein Bereich".
     "profile": {"account": "30/h", "address": "100/h"},
+    # "Meine Daten": the ZIP of everything stored about a person (expensive to build).
+    "data_export": {"account": "5/h", "address": "20/h"},
+    # Deleting the account (the form asks for the password: guessing it is limited like a login).
+    "delete_account": {"account": "5/15m", "address": "20/15m"},
     # Wagtail's own admin login and password reset ("account" is the entered address).
     "admin_login": {"account": "10/10m", "address": "30/10m"},
     # Password-protected pages (Wagtail's page privacy).

@@ -1,5 +1,5 @@
 from civic.settings.base import *  # noqa: F401,F403
-from civic.settings.base import BASE_DIR, STORAGES
+from civic.settings.base import ACCOUNT_RATE_LIMITS_BASE, BASE_DIR, STORAGES
 
 DEBUG = False
 SECRET_KEY = "test-only-secret-key-not-for-production"  # noqa: S105
@@ -20,3 +20,6 @@ TASKS = {
     "jobs": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
 }
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# The real rate limits in tests, even where a shell exported CIVIC_RATELIMIT_MULTIPLIER (bench).
+CIVIC_RATELIMIT_MULTIPLIER = 1
+ACCOUNT_RATE_LIMITS = ACCOUNT_RATE_LIMITS_BASE

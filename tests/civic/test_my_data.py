@@ -1,4 +1,4 @@
-""""Meine Daten": the ZIP download, the account deletion in both modes, and the retention run."""
+""" "Meine Daten": the ZIP download, the account deletion in both modes, and the retention run."""
 
 import datetime
 import io
@@ -41,7 +41,7 @@ def media_path(fieldfile) -> Path:
 
 
 def contribute(user, round_page, *, tag: str):
-    """A memory with photo and recording, a private memory, a proposal, a vote, a comment, a flag."""
+    """A memory with photo and recording, a private memory, a proposal and a comment."""
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     memory = MemoryFactory(author=user, title=f"Erinnerung von {tag}", contributor_name=tag)
     photo = MemoryPhotoFactory(memory=memory, caption=f"Foto von {tag}")
@@ -274,7 +274,9 @@ def test_delete_removes_contributions_and_files(
     image_pk = rita["photo"].image.pk
     otto_photo = media_path(otto["photo"].image.file)
     # Otto replied to one of Rita's comments; another of hers has no reply.
-    reply = make_comment(rita["proposal"], other_resident, "Antwort von Otto", parent=rita["comment"])
+    reply = make_comment(
+        rita["proposal"], other_resident, "Antwort von Otto", parent=rita["comment"]
+    )
     lonely = make_comment(otto["proposal"], resident, "Noch ein Kommentar von Rita")
     # A proposal of hers nobody else touched.
     untouched = ProposalFactory(round=two["round"], author=resident, title="Unberührt")
@@ -414,3 +416,21 @@ def test_retention_periods_follow_the_settings(client, resident, settings):
     page = client.get(reverse("civic:my_data")).content.decode()
     assert "Kontaktdaten von Erzählenden ohne Konto: 45 Tage nach der Entscheidung" in page
     assert "Konten, deren E-Mail-Adresse nie bestätigt wurde: 21 Tage" in page
+
+
+def test_retention_block_for_the_privacy_page(db, settings):
+    from civic.privacy_blocks import RetentionPeriodsBlock
+
+    settings.STADTGEDAECHTNIS_UNCONFIRMED_DAYS = 3
+    html = RetentionPeriodsBlock().render(None)
+    assert "<h2" in html and "Speicherfristen" in html
+    assert "Unbestätigte Einsendungen ohne Konto (mit Fotos und Tonaufnahmen): 3 Tage" in html
+    assert "Zwischengespeicherte Dateien unvollständiger Formulare: 24 Stunden" in html
+
+
+def test_english_pages(client, resident):
+    client.force_login(resident)
+    page = client.get("/en/my-area/my-data/").content.decode()
+    assert "Download my data (ZIP)" in page and "Contact data of contributors without an account: 90 days" in page
+    form = client.get("/en/my-area/delete-account/").content.decode()
+    assert "What should happen to your contributions?" in form

@@ -195,9 +195,7 @@ def test_editors_see_entries_in_protokoll_and_history(editor_client, editor):
     assert "Das Kino am Anger" in html
     assert "Erinnerung veröffentlicht" in html
     # Filtered by action: the entry is there; by another action: it is not.
-    response = editor_client.get(
-        reverse("civic_audit:results"), {"action": services.LOG_PUBLISH}
-    )
+    response = editor_client.get(reverse("civic_audit:results"), {"action": services.LOG_PUBLISH})
     assert "Das Kino am Anger" in response.content.decode()
     response = editor_client.get(reverse("civic_audit:results"), {"action": services.LOG_REJECT})
     assert response.status_code == 200

@@ -1,6 +1,7 @@
 """``manage.py import_districts PATH --name-field FIELD``: load district boundaries from a file."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
 from civic.district_import import DistrictImportError, import_districts
@@ -42,7 +43,8 @@ class Command(BaseCommand):
                 source=options["source"],
                 stdout=self.stdout if options["verbosity"] > 0 else None,
             )
-        except DistrictImportError as exc:
+        except (DistrictImportError, DatabaseError) as exc:
+            # The import is one transaction: a database error on the way rolls all of it back.
             raise CommandError(
                 _("Import abgebrochen, nichts wurde geändert: %(reason)s") % {"reason": exc}
             ) from exc

@@ -5,7 +5,8 @@
 * Drafts of people without an account who never followed the confirmation link are deleted with
   their photos and recording after ``STADTGEDAECHTNIS_UNCONFIRMED_DAYS`` (default 7) days.
 
-Run it daily (cron or a scheduled task).
+Runs as part of ``manage.py purge_personal_data`` (daily, see docs/deployment.md, "Retention");
+this command runs only this purge. Files are deleted after the commit (a rollback keeps them).
 """
 
 import datetime
@@ -48,7 +49,9 @@ def purge(now=None) -> tuple[int, int]:
             images = [photo.image for photo in memory.photos.all()]
             audio = getattr(memory, "audio", None) if hasattr(memory, "audio") else None
             if audio is not None:
-                audio.delete()
+                storage, name = audio.file.storage, audio.file.name
+                type(audio).objects.filter(pk=audio.pk).delete()
+                transaction.on_commit(lambda s=storage, n=name: s.delete(n))
             memory.delete()
             for image in images:
                 image.delete()
