@@ -20,8 +20,11 @@ class AgendaConfig(AppConfig):
             rules,  # noqa: F401
             steering_registration,  # noqa: F401
         )
-        from civic.cache import invalidate_on_change
+        from civic.cache import cache_view_names, invalidate_on_change
 
         # Proposals, answers, paper votes and fields show on public pages (online votes do not
         # invalidate: anonymous visitors see counts at most CIVIC_PAGE_CACHE_SECONDS old).
         invalidate_on_change("agenda.Proposal", "agenda.OfflineVoteTally", "agenda.FieldOfAction")
+        # The proposal page for anonymous visitors (issue 7): comments and every change of the
+        # proposal invalidate it; vote counts on it are at most CIVIC_PAGE_CACHE_SECONDS old.
+        cache_view_names("agenda:proposal")

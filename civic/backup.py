@@ -68,7 +68,13 @@ MIGRATION_CONTENT = {
     "wagtailcore.grouppagepermission",
     "wagtailcore.referenceindex",
     "wagtailcore.revision",
+    "wagtailcore.workflow",
+    "wagtailcore.workflowtask",
+    "wagtailcore.workflowpage",
+    "wagtailcore.task",
+    "wagtailcore.groupapprovaltask",
     "civic.homepage",
+    "civic.commentremovalreason",
     "sites.site",
 }
 CHUNK = 1024 * 1024
@@ -92,9 +98,10 @@ def _label(model) -> str:
 
 def dumped_models() -> list:
     """Every concrete model whose rows go into the archive, parents before children."""
+    # Many-to-many rows travel with the model that declares the field (as dumpdata does).
     models = [
         m
-        for m in apps.get_models(include_auto_created=True)
+        for m in apps.get_models()
         if m._meta.managed
         and not m._meta.proxy
         and _label(m) not in NOT_DUMPED
@@ -364,7 +371,14 @@ def restore_backup(archive_path, *, force=False, using=DEFAULT_DB_ALIAS) -> Rest
 def _flush(using) -> None:
     connection = connections[using]
     existing = set(connection.introspection.table_names())
-    tables = [m._meta.db_table for m in dumped_models()]
+    tables = []
+    for model in dumped_models():
+        tables.append(model._meta.db_table)
+        tables += [
+            f.remote_field.through._meta.db_table
+            for f in model._meta.local_many_to_many
+            if f.remote_field.through._meta.auto_created
+        ]
     tables += [
         m._meta.db_table
         for m in apps.get_models(include_auto_created=True)

@@ -5,7 +5,8 @@ Why our own middleware and not ``wagtail-cache``: its current release (3.0) requ
 
 What is cached
     Responses of Wagtail pages (URL name ``wagtail_serve``, routable-page routes included) and of
-    views marked with :func:`cacheable`, for anonymous visitors only: GET (HEAD is answered from
+    views marked with :func:`cacheable` or registered by name with :func:`cache_view_names`
+    (the memory page, the proposal page), for anonymous visitors only: GET (HEAD is answered from
     the GET entry), no session or messages cookie in the request, no ``Authorization`` header,
     status 200, not streaming, no ``Set-Cookie`` in the response (a CSRF token, a session started
     for a per-visitor random order, a message) and no ``Cache-Control: private/no-cache/no-store``.
@@ -75,6 +76,20 @@ def cacheable(view: Callable) -> Callable:
     return view
 
 
+#: Namespaced URL names (``"agenda:proposal"``) registered with :func:`cache_view_names`.
+_CACHEABLE_VIEW_NAMES: set[str] = set()
+
+
+def cache_view_names(*view_names: str) -> None:
+    """Cache anonymous responses of these views like pages, by namespaced URL name.
+
+    For a domain app whose views module belongs to someone else: call it in
+    ``AppConfig.ready()``. The same rules as for :func:`cacheable` views apply (no cookie in or
+    out, anonymous, 200, not private).
+    """
+    _CACHEABLE_VIEW_NAMES.update(view_names)
+
+
 def _cache():
     return caches[getattr(settings, "CIVIC_PAGE_CACHE_ALIAS", "default")]
 
@@ -128,6 +143,14 @@ def _invalidate_receiver(sender, **kwargs) -> None:
 # cache (shared by all workers), not in the page cache's alias.
 
 DATA_VERSION_PREFIX = "civic:data"
+#: Labels (lower case) registered with :func:`invalidate_on_change`: only their versions move.
+_VERSIONED: set[str] = set()
+
+
+def has_data_version(label: str) -> bool:
+    """Whether saves and deletes of ``label`` start new data versions (only then may a
+    computation over its rows be cached under :func:`data_version`)."""
+    return label.lower() in _VERSIONED
 
 
 def _data_key(label: str) -> str:
@@ -166,6 +189,7 @@ def invalidate_on_change(*model_labels: str) -> None:
     call this from its ``AppConfig.ready()`` without civic importing it. Idempotent.
     """
     for label in model_labels:
+        _VERSIONED.add(label.lower())
         for signal in (post_save, post_delete):
             signal.connect(
                 _invalidate_receiver,
@@ -224,7 +248,11 @@ def _request_may_use_cache(request: HttpRequest) -> bool:
         match = resolve(request.path_info, urlconf=getattr(request, "urlconf", None))
     except Resolver404:
         return False
-    return match.url_name in CACHEABLE_URL_NAMES or getattr(match.func, "civic_page_cache", False)
+    return (
+        match.url_name in CACHEABLE_URL_NAMES
+        or match.view_name in _CACHEABLE_VIEW_NAMES
+        or getattr(match.func, "civic_page_cache", False)
+    )
 
 
 def _response_may_be_stored(request: HttpRequest, response: HttpResponseBase) -> bool:

@@ -94,6 +94,10 @@ class User(AbstractUser):
             self.email = self.email.strip().lower()
         super().save(*args, **kwargs)
 
+    def get_full_name(self) -> str:
+        """Wagtail's admin (audit log, locks, revisions) shows this before the e-mail address."""
+        return self.display_name or super().get_full_name()
+
     @property
     def public_name(self) -> str:
         """The name shown next to public contributions; never the e-mail address."""

@@ -290,11 +290,13 @@ def is_deleted_account(user) -> bool:
     return bool(user is not None and getattr(user, "email", "") == DELETED_ACCOUNT_EMAIL)
 
 
-def erase_account(user, mode: str) -> Erasure:
+def erase_account(user, mode: str, *, requested: bool = True) -> Erasure:
     """Erase ``user``'s account and, by ``mode``, anonymise or delete their contributions.
 
     One transaction: when anything fails nothing is changed. Files go after the commit, then the
-    confirmation e-mail (to the addresses the account had)."""
+    confirmation e-mail (to the addresses the account had). ``requested=False`` (the retention
+    purge of never confirmed sign-ups): no e-mail to the unconfirmed address, which may not even
+    be the sign-up's own, and no acting user in the log."""
     if mode not in Mode.values:
         raise ValueError(f"Unknown mode: {mode}")
     if is_deleted_account(user):
@@ -311,7 +313,7 @@ def erase_account(user, mode: str) -> Erasure:
         log(
             instance=user,
             action=ACTION_DELETE,
-            user=user,
+            user=user if requested else None,
             title=account_label(user),
             data={"mode": mode, "counts": dict(erasure.counts)},
         )
@@ -320,7 +322,8 @@ def erase_account(user, mode: str) -> Erasure:
         user.delete()
         user.pk = pk
         transaction.on_commit(erasure.delete_files)
-        transaction.on_commit(lambda: _send_confirmation(addresses, erasure, language))
+        if requested:
+            transaction.on_commit(lambda: _send_confirmation(addresses, erasure, language))
     return erasure
 
 
@@ -546,7 +549,7 @@ def purge_unverified_accounts(now) -> int:
     )
     count = 0
     for user in due.iterator():
-        erase_account(user, Mode.DELETE)
+        erase_account(user, Mode.DELETE, requested=False)
         count += 1
     return count
 

@@ -226,11 +226,15 @@ def cluster_queryset(
     (box, filters), the grid and the :func:`civic.cache.data_version` of the queryset's model:
     saving or deleting a memory starts a new version, so nobody gets clusters of old data. The
     grid is anchored and the map's first view is the same for every visitor, so the expensive
-    aggregate (linear in the memories in the box) runs once per view and data version.
+    aggregate (linear in the memories in the box) runs once per view and data version. Models
+    not registered with :func:`civic.cache.invalidate_on_change` are never cached.
     """
+    from civic.cache import has_data_version
+
     seconds = cluster_cache_seconds()
     key = None
-    if seconds > 0:
+    # Only models whose saves start a new data version (memories) are cached.
+    if seconds > 0 and has_data_version(queryset.model._meta.label):
         try:
             key = _cluster_key(queryset, grid, lon_field, lat_field)
             cached = cache.get(key)

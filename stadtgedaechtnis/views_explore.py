@@ -5,6 +5,7 @@ from django.db.models import F, Prefetch
 from django.http import Http404
 from django.shortcuts import render
 
+from civic.cache import cacheable
 from civic.comments import is_commentable
 from stadtgedaechtnis.explore import (
     card_queryset,
@@ -57,6 +58,7 @@ def same_decade_memories(memory, exclude=(), limit: int = RELATED_COUNT):
     )
 
 
+@cacheable  # anonymous visitors: civic.cache (a memory's change invalidates it)
 def memory_detail(request, pk: int):
     memory = (
         Memory.objects.select_related("district", "author")

@@ -334,9 +334,7 @@ def test_book_release_is_all_or_nothing(home_page, editor, django_capture_on_com
     def no_mail(k):
         assert mail.outbox == [], f"fault {k}: mail sent for a release that did not happen"
 
-    failures, result = until_it_works(
-        release, (BookRelease, BookNotification), check=no_mail
-    )
+    failures, result = until_it_works(release, (BookRelease, BookNotification), check=no_mail)
     assert failures >= 2
     assert result.newly_released
     assert sorted(result.told) == ["eins@example.net", "zwei@example.net"]

@@ -438,6 +438,7 @@ def test_rectangles_in_wgs84_are_accepted(rectangle):
     assert_wgs84(geometry_bounds(rectangle))
 
 
+@pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")
 @PROFILE
 @given(rectangles(), st.sampled_from([math.nan, math.inf, -math.inf, 181.0, -91.0, 1e300]))
 def test_rectangles_with_a_bad_corner_are_refused(rectangle, bad):

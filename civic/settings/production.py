@@ -8,8 +8,11 @@ MEDIA_S3_REGION, MEDIA_S3_CUSTOM_DOMAIN; credentials as AWS_ACCESS_KEY_ID/AWS_SE
 SECURE_SSL_REDIRECT (default on), SECURE_HSTS_SECONDS (default one year), SECURE_COOKIES
 (default on), CIVIC_PAGE_CACHE_SECONDS (anonymous page cache, default 60, 0 = off),
 PAGE_CACHE_REDIS_URL (own Redis for the page cache), FRONTEND_CACHE_PURGE_URL /
-CLOUDFLARE_BEARER_TOKEN + CLOUDFLARE_ZONEID (CDN purge on publish), SERVE_MEDIA (one machine only).
-See docs/deployment.md.
+CLOUDFLARE_BEARER_TOKEN + CLOUDFLARE_ZONEID (CDN purge on publish), SERVE_MEDIA (one machine only),
+TRUSTED_PROXY_COUNT (load balancers/proxies in front that append to X-Forwarded-For; the rate
+limits count per client address, so behind a proxy this must be set, default 0),
+CIVIC_RATELIMIT_MULTIPLIER (load tests only; never in real operation).
+See docs/deployment.md and docs/security.md.
 """
 
 import os

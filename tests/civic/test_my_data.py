@@ -349,7 +349,9 @@ def test_placeholder_account_cannot_log_in(client, two, resident):
 # Retention
 
 
-def test_purge_personal_data_removes_exactly_what_is_due(db, settings):
+def test_purge_personal_data_removes_exactly_what_is_due(
+    db, settings, django_capture_on_commit_callbacks
+):
     now = timezone.now()
     old = now - datetime.timedelta(days=settings.CIVIC_UNVERIFIED_ACCOUNT_DAYS + 1)
     stale = UserFactory(email="nie-bestaetigt@example.org")
@@ -379,7 +381,8 @@ def test_purge_personal_data_removes_exactly_what_is_due(db, settings):
     upload_file = media_path(upload.file)
 
     out = io.StringIO()
-    call_command("purge_personal_data", stdout=out)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("purge_personal_data", stdout=out)
     output = out.getvalue()
 
     assert set(User.objects.values_list("email", flat=True)) == {
@@ -391,6 +394,7 @@ def test_purge_personal_data_removes_exactly_what_is_due(db, settings):
     assert XtdComment.objects.get(pk=new_comment.pk).ip_address == "192.0.2.7"
     assert not PendingUpload.objects.exists() and not upload_file.exists()
     assert "Unbestätigte Konten: 1" in output
+    assert not mail.outbox  # nobody is written to at an address never confirmed
     assert "IP-Adressen von Kommentaren: 1" in output
     assert "Zwischengespeicherte Dateien: 1" in output
     assert "Kontaktdaten und unbestätigte Einsendungen (Stadtgedächtnis): 0" in output
@@ -431,6 +435,9 @@ def test_retention_block_for_the_privacy_page(db, settings):
 def test_english_pages(client, resident):
     client.force_login(resident)
     page = client.get("/en/my-area/my-data/").content.decode()
-    assert "Download my data (ZIP)" in page and "Contact data of contributors without an account: 90 days" in page
+    assert (
+        "Download my data (ZIP)" in page
+        and "Contact data of contributors without an account: 90 days" in page
+    )
     form = client.get("/en/my-area/delete-account/").content.decode()
     assert "What should happen to your contributions?" in form

@@ -347,3 +347,85 @@ def test_production_turns_the_cache_on_and_purges_a_cdn_only_when_configured():
     assert purging.stdout.split() == ["60", "['http']", "True"]
     deploy = run_manage("check", "--deploy", "--fail-level", "WARNING", env_overrides=env)
     assert deploy.returncode == 0, deploy.stdout + deploy.stderr
+
+
+# -- Django views of the domain apps: the memory page and the proposal page (issue 7) --------
+
+
+def test_memory_page_is_cached_for_anonymous_visitors_and_a_change_invalidates(
+    page_cache_on, home_page, django_assert_num_queries
+):
+    from tests.stadtgedaechtnis.factories import MemoryFactory
+
+    memory = MemoryFactory(title="Der alte Marktbrunnen")
+    url = memory.get_absolute_url()
+    first = Client().get(url)
+    assert first.status_code == 200 and first[HEADER] == "miss"
+    assert "Der alte Marktbrunnen" in first.content.decode()
+    assert not first.cookies  # nothing per visitor in it: no CSRF cookie, no session
+    with django_assert_num_queries(0):
+        second = Client().get(url)
+    assert second[HEADER] == "hit" and second.content == first.content
+
+    memory.title = "Der neue Marktbrunnen"
+    memory.save()
+    third = Client().get(url)
+    assert third[HEADER] == "miss"
+    assert "Der neue Marktbrunnen" in third.content.decode()
+
+
+def test_memory_page_of_a_logged_in_author_is_never_stored(page_cache_on, home_page, resident):
+    from tests.stadtgedaechtnis.factories import MemoryFactory
+
+    memory = MemoryFactory(title="Meine Erinnerung", author=resident)
+    client = Client()
+    client.force_login(resident)
+    own = client.get(memory.get_absolute_url())
+    assert own.status_code == 200
+    assert HEADER not in own  # a session cookie: the cache is not even asked
+    assert page_keys() == []
+    anonymous = Client().get(memory.get_absolute_url())
+    assert anonymous[HEADER] == "miss"
+
+
+def test_proposal_page_is_cached_without_per_user_content(page_cache_on, resident):
+    from django.urls import reverse
+
+    from tests.agenda.factories import make_comment
+
+    proposal = ProposalFactory(round=RoundPageFactory(current="comment"), title="Mehr Bänke")
+    url = reverse("agenda:proposal", args=[proposal.pk])
+    first = Client().get(url)
+    assert first.status_code == 200 and first[HEADER] == "miss"
+    html = first.content.decode()
+    assert "Mehr Bänke" in html
+    assert "csrfmiddlewaretoken" not in html and not first.cookies
+    assert Client().get(url)[HEADER] == "hit"
+
+    # A resident sees the live page with the comment form (never stored, never served cached).
+    logged_in = Client()
+    logged_in.force_login(resident)
+    own = logged_in.get(url)
+    assert HEADER not in own
+    assert "csrfmiddlewaretoken" in own.content.decode()
+
+    # A new comment shows at once for anonymous visitors too.
+    make_comment(proposal, resident, "Gute Idee, auch am Bahnhof!")
+    fresh = Client().get(url)
+    assert fresh[HEADER] == "miss"
+    assert "Gute Idee, auch am Bahnhof!" in fresh.content.decode()
+    assert "csrfmiddlewaretoken" not in fresh.content.decode()
+
+
+def test_a_message_after_a_post_is_never_cached(page_cache_on, resident):
+    """A visitor carrying a messages cookie (e.g. after logging out) gets the live page."""
+    from django.urls import reverse
+
+    proposal = ProposalFactory(round=RoundPageFactory(current="comment"))
+    url = reverse("agenda:proposal", args=[proposal.pk])
+    visitor = Client()
+    visitor.cookies["messages"] = "irgendwas"
+    response = visitor.get(url)
+    assert response.status_code == 200
+    assert HEADER not in response
+    assert page_keys() == []
