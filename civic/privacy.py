@@ -489,6 +489,12 @@ def erase_comments(user, erasure: Erasure) -> None:
                     "removed_by": None,
                 },
             )
+        # The queryset update sends no signal: tell the counters (agenda.counters) that these
+        # comments no longer count, as an editor's removal does.
+        from civic.comments import comment_removed
+
+        for comment in XtdComment.norel_objects.filter(pk__in=keep):
+            comment_removed.send(sender=XtdComment, comment=comment, removal=None)
         erasure.count("comments_removed", len(keep))
     doomed = own.exclude(pk__in=keep)
     erasure.count("comments_deleted", doomed.count())

@@ -5,8 +5,8 @@ rows a forbidden POST must leave alone."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 from urllib.parse import urlsplit
 
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -98,9 +98,7 @@ def our_url_names() -> dict[str, str]:
         module = getattr(view, "__module__", "") or ""
         ours = module.split(".")[0] in OUR_APPS
         namespace = name.rpartition(":")[0]
-        ours_in_admin = route.startswith("admin/") and any(
-            label in namespace for label in OUR_APPS
-        )
+        ours_in_admin = route.startswith("admin/") and any(label in namespace for label in OUR_APPS)
         if ours or ours_in_admin:
             found[name] = route
     return found

@@ -167,6 +167,7 @@ def test_tally_sheet_saves_all_rows_or_none(client, editor):
     }
     client.raise_request_exception = False
     before = rows(OfflineVoteTally, ProposalEvent, ModelLogEntry)
+    untold = []
     for k in range(1, 100):
         with fail_on_write(k) as fault:
             response = client.post(url, data)
@@ -175,10 +176,12 @@ def test_tally_sheet_saves_all_rows_or_none(client, editor):
         assert rows(OfflineVoteTally, ProposalEvent, ModelLogEntry) == before, (
             f"fault {k} ({fault.fired_on}): some rows of the sheet were saved, others not"
         )
-        assert response.status_code == 500
         html = response.content.decode()
-        assert "nichts gespeichert" in html, "the steering group is not told what happened"
-        assert 'value="7"' in html  # what was typed is still in the form
+        if response.status_code != 500 or "es wurde nichts gespeichert" not in html:
+            untold.append(k)  # checked after the loop: partial data is the worse finding
+        elif 'value="7"' not in html:  # what was typed must still be in the form
+            untold.append(k)
+    assert not untold, f"faults {untold}: the steering group is not told what happened"
     assert k > 6
     assert response.status_code == 302
     tallies = {t.proposal_id: (t.support, t.against) for t in OfflineVoteTally.objects.all()}

@@ -181,3 +181,69 @@ def test_steering_dashboards(client, city, steering):
         ),
     }
     _assert_same(small, large)
+
+
+# -- issue 7, second part: the counters and the caches ---------------------------------------
+
+
+def _queries(client, url) -> list[str]:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return [q["sql"] for q in ctx.captured_queries]
+
+
+def test_sorted_lists_and_the_ranking_read_the_counters_not_the_votes(client, city):
+    """Sorting 30,000 proposals by votes or comments must not count 2M votes per request: the
+    anonymous lists touch neither the vote nor the comment table, and the ranking of the
+    results page is one query over the proposals alone."""
+    from agenda.models import RoundPage
+
+    result = _round(LARGE, seed=7, phase="result")
+    round_ = RoundPage.objects.get(pk=result["round"].pk)
+    for order in ("stimmen", "kommentare"):
+        client.get(f"{round_.url}?sortierung={order}")  # warm-up
+        cache.clear()
+        sql = _queries(client, f"{round_.url}?sortierung={order}")
+        assert not [q for q in sql if '"agenda_vote"' in q or "django_comments" in q], order
+    cache.clear()
+    sql = _queries(client, round_.results_url())
+    ranking = [q for q in sql if '"score" DESC' in q or '"support_total" DESC' in q]
+    assert ranking, "the ranking query sorts on the stored counters"
+    assert not [q for q in ranking if '"agenda_vote"' in q or "agenda_offlinevotetally" in q]
+
+
+def test_cached_map_and_timeline_need_fewer_queries(client, city):
+    generate_memories(SMALL["memories"])
+    url = f"/api/memories/map?bbox={BBOX}&zoom=14"
+    first = _queries(client, url)
+    second = _queries(client, url)
+    assert len(second) < len(first)
+    assert not [q for q in second if "GROUP BY" in q]
+    timeline_first = _queries(client, city["timeline"].url)
+    timeline_second = _queries(client, city["timeline"].url)
+    assert len(timeline_second) < len(timeline_first)
+
+
+def test_page_cache_serves_memory_and_proposal_pages_without_queries(client, city, settings):
+    from wagtail.models import Site
+
+    from civic.cache import connect_signals
+    from civic.models import CitySettings
+    from stadtgedaechtnis.models import Memory
+
+    page_cache = "civic.cache.AnonymousPageCacheMiddleware"
+    middleware = [m for m in settings.MIDDLEWARE if m != page_cache]
+    middleware.insert(middleware.index("django.middleware.locale.LocaleMiddleware") + 1, page_cache)
+    settings.MIDDLEWARE = middleware
+    settings.CIVIC_PAGE_CACHE_SECONDS = 60
+    connect_signals()
+    generate_memories(SMALL["memories"])
+    result = _round(SMALL, seed=8)
+    # The site settings row is created on first use, and that save invalidates: create it now.
+    CitySettings.for_site(Site.objects.get(is_default_site=True))
+    memory = Memory.objects.published().order_by("pk").first()
+    for url in (memory.get_absolute_url(), f"/agenda/vorschlaege/{result['busy_proposal_id']}/"):
+        first = client.get(url)  # miss: rendered and stored
+        assert first["X-Civic-Cache"] == "miss", (url, first.cookies, first.get("Cache-Control"))
+        assert _queries(client, url) == [], url

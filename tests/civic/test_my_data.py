@@ -303,6 +303,7 @@ def test_delete_removes_contributions_and_files(
     assert removed.is_removed and removed.comment == "" and removed.user_id is None
     assert not XtdComment.objects.filter(pk=lonely.pk).exists()
     assert XtdComment.objects.get(pk=reply.pk).comment == "Antwort von Otto"
+    assert kept.comment_count == 1  # the stored counter: only Otto's reply still counts
     page = client.get(kept.get_absolute_url()).content.decode()
     assert "entfernt" in page and "Antwort von Otto" in page
     assert "Kommentar von Rita" not in page
@@ -441,3 +442,31 @@ def test_english_pages(client, resident):
     )
     form = client.get("/en/my-area/delete-account/").content.decode()
     assert "What should happen to your contributions?" in form
+
+
+def test_seeded_privacy_page_states_the_configured_times(client, db, settings):
+    from civic.models import CitySettings
+
+    call_command("seed_demo", verbosity=0)
+    settings.STADTGEDAECHTNIS_CONTACT_RETENTION_DAYS = 60
+    privacy_page = CitySettings.objects.get().privacy_page
+    page = client.get(privacy_page.url).content.decode()
+    assert "Speicherfristen" in page
+    assert "Kontaktdaten von Erzählenden ohne Konto: 60 Tage nach der Entscheidung" in page
+    assert "Konten, deren E-Mail-Adresse nie bestätigt wurde: 14 Tage" in page
+
+
+def test_rate_limits_on_download_and_deletion(client, resident):
+    from tests.civic.ratelimit_helpers import MESSAGE, use_up
+
+    use_up("data_export", 5, user=resident)
+    client.force_login(resident)
+    response = client.post(reverse("civic:my_data_download"))
+    assert response.status_code == 429 and MESSAGE in response.content.decode()
+    use_up("delete_account", 5, user=resident)
+    response = client.post(
+        reverse("civic:delete_account"),
+        {"mode": "delete", "password": PASSWORD, "confirm": "on"},
+    )
+    assert response.status_code == 429
+    assert User.objects.filter(pk=resident.pk).exists()
