@@ -48,8 +48,8 @@ class HoneypotField(forms.CharField):
 
 HONEYPOT_MESSAGE = _(
     "Ihr Formular konnte nicht angenommen werden, weil ein verstecktes Feld ausgefüllt war "
-    "(das passiert manchmal durch automatisches Ausfüllen). Ihre Angaben sind noch da – bitte "
-    "senden Sie das Formular einfach noch einmal ab."
+    "(das passiert manchmal durch automatisches Ausfüllen). Ihre Angaben sind noch da, nur "
+    "Passwörter geben Sie bitte neu ein – und senden Sie das Formular dann noch einmal ab."
 )
 
 

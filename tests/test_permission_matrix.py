@@ -646,7 +646,9 @@ def test_observe_generic_tmp(client, world):
     if not os.environ.get("MATRIX_OBSERVE"):
         return
     for name, route, wanted in GENERIC:
-        endpoint = Endpoint(name=name, url=lambda w, n=name, ro=route: _generic_url(w, n, ro), expect=wanted)
+        endpoint = Endpoint(
+            name=name, url=lambda w, n=name, ro=route: _generic_url(w, n, ro), expect=wanted
+        )
         cells = []
         for role in (EDITOR, STEERING, ADMIN):
             with transaction.atomic():

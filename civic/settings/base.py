@@ -284,7 +284,7 @@ CIVIC_UPLOAD_MAX_AUDIO_BYTES = int(os.environ.get("UPLOAD_MAX_AUDIO_MB", "50")) 
 STADTGEDAECHTNIS_CONTACT_RETENTION_DAYS = int(os.environ.get("CONTACT_RETENTION_DAYS", "90"))
 STADTGEDAECHTNIS_UNCONFIRMED_DAYS = int(os.environ.get("UNCONFIRMED_RETENTION_DAYS", "7"))
 
-# --- Issue 8, abuse: rate limits, login lockout, honeypot (helper "abuse" edits only this block) ---
+# --- Issue 8, abuse: rate limits, login lockout, honeypot ---
 
 # Rate limits on every write path (civic/ratelimit.py), per account and per client address, in
 # fixed windows: "<amount>/<period>", period s/m/h/d with an optional number ("20/10m"). Address
@@ -356,13 +356,13 @@ ACCOUNT_FORMS = {
     "reset_password": "civic.honeypot_forms.ResetPasswordForm",
 }
 
-# --- Issue 8, privacy: data export, account deletion, retention (helper "privacy" edits only this block) ---
+# --- Issue 8, privacy: data export, account deletion, retention ---
 # Retention (civic.privacy; `manage.py purge_personal_data`, daily): sign-ups whose address was
 # never confirmed are deleted after this many days; the IP address django-comments stores with a
 # comment is cleared after this many days. The privacy page states these times.
 CIVIC_UNVERIFIED_ACCOUNT_DAYS = int(os.environ.get("UNVERIFIED_ACCOUNT_DAYS", "14"))
 CIVIC_COMMENT_IP_RETENTION_DAYS = int(os.environ.get("COMMENT_IP_RETENTION_DAYS", "30"))
 
-# --- Issue 8, faults and backup (helper "faults" edits only this block) ---
+# --- Issue 8, faults and backup ---
 
-# --- Issue 8, audit trail and load test (helper "audit" edits only this block) ---
+# --- Issue 8, audit trail and load test ---

@@ -126,16 +126,29 @@ def test_honeypot_is_unreachable_for_people(page, no_tiles, civic_site, console_
     assert_clean_console(page, console_log)
 
 
-def test_person_signs_up_despite_the_honeypot(page, civic_site):
+def test_autofilled_honeypot_costs_a_person_one_more_click(page, civic_site):
+    """If a browser's autofill ever fills the trap, the person sees why, keeps the input, and
+    the second submission (the trap is rendered empty again) goes through."""
     from civic.models import User
 
+    password = "ein-sicheres-Passwort-42"
     page.goto(civic_site.url("/konto/signup/"))
-    page.get_by_label("E-Mail").first.fill("mensch@example.org")
-    page.get_by_label("Passwort", exact=False).first.fill("ein-sicheres-Passwort-42")
-    page.get_by_label(re.compile("Passwort \\(Wiederholung\\)|Passwort wiederholen")).fill(
-        "ein-sicheres-Passwort-42"
-    )
+    page.get_by_role("textbox", name=re.compile("E-Mail")).fill("mensch@example.org")
+    page.locator('input[name="password1"]').fill(password)
+    page.locator('input[name="password2"]').fill(password)
     page.get_by_label(re.compile("Datenschutzerklärung gelesen")).check()
+    page.evaluate("() => { document.querySelector('input[name=homepage]').value = 'x'; }")
+    page.get_by_role("button", name="Registrieren").click()
+
+    expect(page.get_by_role("alert")).to_contain_text("verstecktes Feld ausgefüllt")
+    expect(page.get_by_role("textbox", name=re.compile("E-Mail"))).to_have_value(
+        "mensch@example.org"
+    )
+    assert not User.objects.filter(email="mensch@example.org").exists()
+    page.screenshot(path=f"{SCREENSHOTS}/abuse-honeypot-signup.png", full_page=True)
+
+    page.locator('input[name="password1"]').fill(password)  # passwords are never echoed back
+    page.locator('input[name="password2"]').fill(password)
     page.get_by_role("button", name="Registrieren").click()
     expect(page.get_by_role("heading", level=1)).not_to_have_text("Registrieren")
     assert User.objects.filter(email="mensch@example.org").exists()

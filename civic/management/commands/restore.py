@@ -2,6 +2,9 @@
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from civic.backup import BackupError, restore_backup
@@ -36,7 +39,9 @@ class Command(BaseCommand):
                 % {"reason": exc}
             ) from exc
         write = self.stdout.write
-        write(_("Sicherung vom %(created)s wiederhergestellt.") % {"created": report.created})
+        created = parse_datetime(report.created)
+        when = date_format(timezone.localtime(created), "DATETIME_FORMAT") if created else "?"
+        write(_("Sicherung vom %(created)s wiederhergestellt.") % {"created": when})
         by_app: dict[str, int] = {}
         for label, count in report.rows.items():
             app = label.split(".")[0]
