@@ -182,6 +182,8 @@ class RoundResults:
     votes_offline_against: int = 0
     ranking: list[RankedProposal] = field(default_factory=list)
     ranking_truncated: bool = False
+    #: Set when the ranking is cut: the carried proposals of the whole ranking.
+    carried_entries: list[RankedProposal] | None = None
     adopted: list[RankedProposal] = field(default_factory=list)
     implementation: list[RankedProposal] = field(default_factory=list)
     by_field: list[FieldFigures] = field(default_factory=list)
@@ -191,6 +193,8 @@ class RoundResults:
     @property
     def carried(self) -> list[RankedProposal]:
         """Proposals of this round that continue in a later round."""
+        if self.carried_entries is not None:
+            return self.carried_entries
         return [entry for entry in self.ranking if entry.carried_to is not None]
 
     @property
@@ -426,9 +430,34 @@ def round_results(round_page, *, ranking_limit: int | None = None) -> RoundResul
         results.adopted = _ranked(adopted_rows, for_against, carried)
         for entry in results.adopted:
             entry.rank = 0
+        results.carried_entries = _ranked(
+            list(ranking_qs.filter(pk__in=list(carried))) if carried else [], for_against, carried
+        )
+        for entry in results.carried_entries:
+            entry.rank = 0
     else:
         results.adopted = [r for r in results.ranking if r.adopted]
     results.implementation = [
         r for r in results.adopted if r.proposal.status in IMPLEMENTATION_STATUSES
     ]
     return results
+
+
+def ranked_answers(round_page, *, published_only: bool, limit: int):
+    """The first ``limit`` proposals of the ranking that have an answer (published ones only
+    when ``published_only``), in ranking order, and how many there are in all.
+
+    Two queries over the proposals (the ranking's index, the stored counters), so the results
+    page does not build all 30,000 entries of a large round to list its answers. ``rank`` is
+    not known here (0).
+    """
+    for_against = round_page.voting_mode == "for_against"
+    qs = ranking_queryset(round_page).exclude(answer="")
+    if published_only:
+        qs = qs.filter(answer_published=True)
+    rows = list(qs[:limit])
+    total = len(rows) if len(rows) < limit else qs.count()
+    entries = _ranked(rows, for_against, {})
+    for entry in entries:
+        entry.rank = 0
+    return entries, total

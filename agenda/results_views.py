@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from agenda import phases as ph
 from agenda.forms import ProposalFilterForm
-from agenda.results import round_results
+from agenda.results import ranked_answers, round_results
 from agenda.steering import publish_due_answers
 
 #: How many proposals the ranking and the answers list show on the results page.
@@ -33,12 +33,10 @@ def results(request, page):
         # The result phase has begun: answers that waited for it become public now (the
         # management command ``publish_due_answers`` does the same on a schedule).
         publish_due_answers(page)
-    results_data = round_results(page)
-    answers = [
-        entry
-        for entry in results_data.ranking
-        if entry.proposal.answer and (entry.proposal.answer_published or not is_public)
-    ]
+    # Only the top of the ranking is built (a large round has tens of thousands of proposals;
+    # the figures still cover the whole round); the answers come in ranking order on their own.
+    results_data = round_results(page, ranking_limit=LIST_LIMIT)
+    answers, answers_total = ranked_answers(page, published_only=is_public, limit=LIST_LIMIT)
     context = {
         "status_chart": status_chart(page, results_data),
         "page": page,
@@ -47,10 +45,11 @@ def results(request, page):
         "is_preview": not is_public,
         # A large round (tens of thousands of proposals) lists the top of the ranking and of the
         # answers here; the proposal list sorted by votes and each proposal's page have the rest.
-        "ranking": results_data.ranking[:LIST_LIMIT],
-        "ranking_more": max(len(results_data.ranking) - LIST_LIMIT, 0),
-        "answers": answers[:LIST_LIMIT],
-        "answers_more": max(len(answers) - LIST_LIMIT, 0),
+        "ranking": results_data.ranking,
+        # The ranking holds exactly the proposals in the running.
+        "ranking_more": max(results_data.in_running - len(results_data.ranking), 0),
+        "answers": answers,
+        "answers_more": max(answers_total - len(answers), 0),
         "list_url": page.url + "?sortierung=" + ProposalFilterForm.ORDER_VOTES,
     }
     return TemplateResponse(request, "agenda/results.html", context)

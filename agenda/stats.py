@@ -61,7 +61,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agenda.models import OfflineVoteTally, Proposal, RoundPage, Vote
-from agenda.results import RoundResults, int_subquery, public_comments, round_results
+from agenda.results import RoundResults, public_comments, round_results
 from agenda.steering import CLOSED_STATUSES, WITHDRAWN
 from civic.dashboard import cached
 
@@ -166,74 +166,55 @@ def _round_parts(round_page):
 def district_rows(round_page) -> list[DistrictRow]:
     """Every district with the round's contributions located there (see the module docstring).
 
-    One query over the districts with correlated subqueries, one for the participants per
-    district, a few for "ohne Ort".
+    One grouped aggregate over the round's proposals, reading their stored counters (votes,
+    paper votes, comments; agenda/counters.py) instead of counting millions of votes per district,
+    one query for the districts and one for the participants per district.
     """
     from civic.models import District
 
-    proposals, counted, live, votes, paper, comments = _round_parts(round_page)
-    here = OuterRef("pk")
-
-    def located(qs, level=here):
-        return qs.filter(district=level)
-
-    def comments_on(proposal_qs):
-        ids = proposal_qs.annotate(pk_text=Cast("pk", CharField())).values("pk_text")
-        return public_comments().filter(object_pk__in=ids)
-
+    proposals = Proposal.objects.filter(round=round_page, hidden=False)
+    live = ~Q(status__in=CLOSED_STATUSES)
+    figures = {
+        row["district_id"]: row
+        for row in proposals.order_by()
+        .values("district_id")
+        .annotate(
+            n_proposals=Count("pk", filter=~Q(status=WITHDRAWN)),
+            n_votes=Coalesce(Sum(F("votes_for") + F("votes_against"), filter=live), 0),
+            n_paper=Coalesce(Sum(F("paper_for") + F("paper_against"), filter=live), 0),
+            n_comments=Coalesce(Sum("comment_count"), 0),
+        )
+    }
     participants = _participants_by_district(proposals)
-    districts = District.objects.order_by("name").annotate(
-        n_proposals=int_subquery(located(counted)),
-        n_votes=int_subquery(votes.filter(proposal__district=here)),
-        n_paper_support=int_subquery(paper.filter(proposal__district=here), "SUM", "support"),
-        n_paper_against=int_subquery(paper.filter(proposal__district=here), "SUM", "against"),
-        # The proposals' id list is a subquery of the comments: the district is two levels out.
-        n_comments=int_subquery(comments_on(located(proposals, OuterRef(here)))),
-    )
+    empty = {"n_proposals": 0, "n_votes": 0, "n_paper": 0, "n_comments": 0}
     rows = []
-    for d in districts.values(
-        "pk",
-        "name",
-        "slug",
-        "population",
-        "n_proposals",
-        "n_votes",
-        "n_paper_support",
-        "n_paper_against",
-        "n_comments",
-    ):
+    for d in District.objects.order_by("name").values("pk", "name", "slug", "population"):
+        f = figures.get(d["pk"], empty)
         rows.append(
             _district_row(
                 d["pk"],
                 d["name"],
                 d["slug"],
                 d["population"],
-                proposals=d["n_proposals"],
-                votes=d["n_votes"] + d["n_paper_support"] + d["n_paper_against"],
-                comments=d["n_comments"],
+                proposals=f["n_proposals"],
+                votes=f["n_votes"] + f["n_paper"],
+                comments=f["n_comments"],
                 participants=participants.get(d["pk"], 0),
             )
         )
 
-    # Proposals without a place (a few queries, independent of the round's size).
-    nowhere = proposals.filter(district__isnull=True)
-    nowhere_count = nowhere.exclude(status=WITHDRAWN).count()
-    if nowhere_count:
-        nowhere_ids = nowhere.values("pk")
-        nowhere_votes = votes.filter(proposal__in=nowhere_ids).count()
-        paper_figures = paper.filter(proposal__in=nowhere_ids).aggregate(
-            s=Coalesce(Sum("support"), 0), a=Coalesce(Sum("against"), 0)
-        )
-        nowhere_comments = comments_on(nowhere)
+    # Proposals without a place.
+    nowhere = figures.get(None)
+    if nowhere and nowhere["n_proposals"]:
         rows.append(
             _district_row(
                 None,
                 _("ohne Ort"),
                 "",
                 None,
-                proposals=nowhere_count,
-                votes=nowhere_votes + paper_figures["s"] + paper_figures["a"],
-                comments=nowhere_comments.count(),
+                proposals=nowhere["n_proposals"],
+                votes=nowhere["n_votes"] + nowhere["n_paper"],
+                comments=nowhere["n_comments"],
                 participants=participants.get(None, 0),
             )
         )

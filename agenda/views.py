@@ -7,6 +7,7 @@ features map), call a service and render.
 
 from __future__ import annotations
 
+import logging
 import random
 
 import rules
@@ -14,12 +15,14 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import DatabaseError
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from agenda import phases as ph
@@ -36,6 +39,12 @@ from agenda.models import (
 )
 from civic import ratelimit
 from civic.models import District
+
+logger = logging.getLogger(__name__)
+SAVE_FAILED = gettext_lazy(
+    "Beim Speichern ist leider ein Fehler aufgetreten. Ihre Angaben und Ihr Bild sind noch da – "
+    "bitte versuchen Sie es gleich noch einmal."
+)
 
 PER_PAGE = 20
 SESSION_SEED = "agenda_order_seed"
@@ -351,6 +360,10 @@ def propose(request, round_id: int):
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)
+            except (DatabaseError, OSError):
+                # Nothing was saved (one transaction, files cleaned up); keep text and image.
+                logger.exception("Saving a proposal failed")
+                form.add_error(None, SAVE_FAILED)
             else:
                 if kept is not None:
                     kept.delete()
@@ -431,6 +444,9 @@ def edit(request, pk: int):
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)
+            except (DatabaseError, OSError):
+                logger.exception("Saving a proposal failed")
+                form.add_error(None, SAVE_FAILED)
             else:
                 if kept is not None:
                     kept.delete()

@@ -18,12 +18,15 @@ moderate (``civic.moderate_contributions``). Residents have no admin access at a
 
 from __future__ import annotations
 
+import logging
+
 import django_filters
 import rules
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DatabaseError, transaction
 from django.db.models import CharField, Count, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -71,6 +74,8 @@ from agenda.models import (
 from agenda.results import annotate_tallies, int_subquery
 from civic import audit
 from civic.models import District
+
+logger = logging.getLogger(__name__)
 
 VIEW_PERMISSION = "civic.view_participation_results"
 MODERATE_PERMISSION = "civic.moderate_contributions"
@@ -1028,18 +1033,34 @@ class TallySheetView(OfflineSourceMixin):
                 {"rows": rows, "source": self.source, "has_errors": True}, status=400
             )
         changed = 0
-        for row in rows:
-            form = row["form"]
-            support = form.cleaned_data.get("support")
-            against = form.cleaned_data.get("against")
-            if support is None and against is None and row["tally"] is None:
-                continue
-            old = (row["tally"].support, row["tally"].against) if row["tally"] else None
-            new = (support or 0, against or 0)
-            if old == new:
-                continue
-            steering.record_paper_votes(row["proposal"], self.source, new[0], new[1], request.user)
-            changed += 1
+        try:
+            with transaction.atomic():  # one sheet of paper votes: every row or none
+                for row in rows:
+                    form = row["form"]
+                    support = form.cleaned_data.get("support")
+                    against = form.cleaned_data.get("against")
+                    if support is None and against is None and row["tally"] is None:
+                        continue
+                    old = (row["tally"].support, row["tally"].against) if row["tally"] else None
+                    new = (support or 0, against or 0)
+                    if old == new:
+                        continue
+                    steering.record_paper_votes(
+                        row["proposal"], self.source, new[0], new[1], request.user
+                    )
+                    changed += 1
+        except DatabaseError:
+            logger.exception("Saving a tally sheet failed")
+            messages.error(
+                request,
+                _(
+                    "Die Papierstimmen konnten wegen eines technischen Fehlers nicht gespeichert "
+                    "werden, es wurde nichts gespeichert. Bitte versuchen Sie es noch einmal."
+                ),
+            )
+            return self.render(
+                {"rows": rows, "source": self.source, "has_errors": True}, status=500
+            )
         messages.success(
             request,
             ngettext(

@@ -78,6 +78,7 @@ def bench_env(args) -> dict[str, str]:
         "CONN_MAX_AGE": "60",
         "STATIC_ROOT": str(args.static_root),
         "CIVIC_PAGE_CACHE_SECONDS": str(args.page_cache),
+        "CIVIC_EXPLORE_CACHE_SECONDS": str(args.explore_cache),
         "LOG_LEVEL": "ERROR",
         "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
     }
@@ -723,6 +724,13 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         default=int(os.environ.get("BENCH_PAGE_CACHE_SECONDS", "0")),
         help="CIVIC_PAGE_CACHE_SECONDS of the server (default 0: measure the uncached path)",
+    )
+    parser.add_argument(
+        "--explore-cache",
+        type=int,
+        default=int(os.environ.get("BENCH_EXPLORE_CACHE_SECONDS", "300")),
+        help="CIVIC_EXPLORE_CACHE_SECONDS of the server: map clusters and timeline decades "
+        "(default 300 as in production; 0: measure the computation)",
     )
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--requests", type=int, default=int(os.environ.get("BENCH_N", "30")))

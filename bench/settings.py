@@ -5,6 +5,8 @@ the environment it builds (SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, plain HTTP o
 Everything else is civic.settings.production unchanged.
 """
 
+import os
+
 from civic.settings.production import *  # noqa: F401,F403
 from civic.settings.production import MIDDLEWARE
 
@@ -12,3 +14,7 @@ CIVIC_BENCH_QUERY_HEADER = True
 if "civic.bench_middleware.QueryCountMiddleware" not in MIDDLEWARE:
     MIDDLEWARE = ["civic.bench_middleware.QueryCountMiddleware", *MIDDLEWARE]
 ROOT_URLCONF = "bench.urls"
+# The map's cluster and the timeline's decade caches (stadtgedaechtnis.explore*): on by default
+# as in production (300 s); ``bench/run.py --explore-cache 0`` measures the computation.
+if os.environ.get("CIVIC_EXPLORE_CACHE_SECONDS", "").strip():
+    CIVIC_EXPLORE_CACHE_SECONDS = int(os.environ["CIVIC_EXPLORE_CACHE_SECONDS"])

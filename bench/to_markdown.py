@@ -41,7 +41,9 @@ def render(report: dict) -> str:
             f"{v.get('queries_per_vote', '?')} queries per vote). Reconciled: {v['rows']} rows "
             f"for {v['planned_votes']} planned votes, lost {v['lost']}, duplicates "
             f"{v['duplicates']}, unexpected {v['unexpected']}, wrong value {v['wrong_value']}, "
-            f"per-proposal counts match: {v['counts_match']} → **{'OK' if v['ok'] else 'FAILED'}**."
+            f"per-proposal counts match: {v['counts_match']}, stored counters off: "
+            f"{v.get('counter_mismatches', '?')}/{v.get('counter_mismatches_after_cleanup', '?')} "
+            f"(after the run/after removing the voters) → **{'OK' if v['ok'] else 'FAILED'}**."
         )
     if "export" in report:
         out.append("")

@@ -144,6 +144,12 @@ def run(
     )
     counts_match = per_proposal_db == dict(per_proposal_plan)
     after = Vote.objects.filter(round=round_page).count()
+    # The proposals' stored counters (agenda/counters.py) equal a recount of the vote rows.
+    from agenda.counters import counter_mismatches
+    from agenda.models import Proposal
+
+    touched = Proposal.objects.filter(pk__in={p for (_u, p) in plan})
+    counter_problems = counter_mismatches(touched)
     result = {
         "voters": voters,
         "threads": threads,
@@ -165,6 +171,7 @@ def run(
         "unexpected": len(unexpected),
         "wrong_value": len(wrong_value),
         "counts_match": counts_match,
+        "counter_mismatches": len(counter_problems),
     }
     result["ok"] = (
         not lost
@@ -172,11 +179,14 @@ def run(
         and not unexpected
         and not wrong_value
         and counts_match
+        and not counter_problems
         and len(succeeded) == len(plan)
         and after - before == len(plan)
     )
     _cleanup(users)
     assert not User.objects.filter(email__startswith=f"bench-voter-{token}-").exists()
+    result["counter_mismatches_after_cleanup"] = len(counter_mismatches(touched))
+    result["ok"] = result["ok"] and not result["counter_mismatches_after_cleanup"]
     return result
 
 
@@ -206,7 +216,9 @@ def print_result(r: dict) -> None:
         f"  reconciled: {r['rows']} rows for {r['planned_votes']} planned votes "
         f"({r['succeeded_pairs']} answered successfully), lost {r['lost']}, duplicates "
         f"{r['duplicates']}, unexpected {r['unexpected']}, wrong value {r['wrong_value']}, "
-        f"per-proposal counts match: {r['counts_match']} → {'OK' if r['ok'] else 'FAILED'}"
+        f"per-proposal counts match: {r['counts_match']}, stored counters off: "
+        f"{r.get('counter_mismatches', '?')} (after removing the voters: "
+        f"{r.get('counter_mismatches_after_cleanup', '?')}) → {'OK' if r['ok'] else 'FAILED'}"
     )
 
 

@@ -193,8 +193,10 @@ def write_backup(target, *, using: str = DEFAULT_DB_ALIAS, stdout=None) -> dict:
 def _dump_database(path, using) -> dict[str, int]:
     connection = connections[using]
     counts: dict[str, int] = {}
+    outermost = not connection.in_atomic_block
     with open(path, "w", encoding="utf-8") as out, transaction.atomic(using=using):
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and outermost:
+            # One snapshot for all tables (inside a caller's transaction, that one is used).
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         for model in dumped_models():
@@ -369,6 +371,11 @@ def restore_backup(archive_path, *, force=False, using=DEFAULT_DB_ALIAS) -> Rest
 
 
 def _flush(using) -> None:
+    """Empty every table the archive fills (and the derived ones), inside the transaction.
+
+    DELETE rather than TRUNCATE: it works inside any transaction on both databases, and the
+    foreign keys (deferred until the commit) are checked once everything is loaded.
+    """
     connection = connections[using]
     existing = set(connection.introspection.table_names())
     tables = []
@@ -380,14 +387,12 @@ def _flush(using) -> None:
             if f.remote_field.through._meta.auto_created
         ]
     tables += [
-        m._meta.db_table
-        for m in apps.get_models(include_auto_created=True)
-        if _label(m) in DERIVED and m._meta.db_table in existing
+        m._meta.db_table for m in apps.get_models(include_auto_created=True) if _label(m) in DERIVED
     ]
-    statements = connection.ops.sql_flush(
-        no_style(), [t for t in tables if t in existing], reset_sequences=True
-    )
-    connection.ops.execute_sql_flush(statements)
+    with connection.cursor() as cursor:
+        for table in dict.fromkeys(tables):
+            if table in existing:
+                cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
 
 
 def _load_rows(archive_path, using) -> None:

@@ -596,23 +596,25 @@ def publish_pdf(book: BookPage, path, *, user=None) -> None:
     from django.core.files import File
     from wagtail.documents import get_document_model
 
-    from civic.uploads import collection_named
+    from civic.uploads import FileLedger, collection_named
     from stadtgedaechtnis import conf
 
-    collection = collection_named(conf.collection_name())
     document_model = get_document_model()
-    document = document_model(
-        title=_("%(book)s (PDF)") % {"book": book.book_label},
-        collection=collection,
-        uploaded_by_user=user if getattr(user, "is_authenticated", False) else None,
-    )
-    with open(path, "rb") as handle:
-        document.file.save(path.name, File(handle), save=False)
-    document.save()
-    with transaction.atomic():
+    # One transaction with the file: if anything fails, neither the document row nor its file
+    # stays (the ledger deletes the file after the rollback).
+    with FileLedger() as ledger, transaction.atomic():
+        document = document_model(
+            title=_("%(book)s (PDF)") % {"book": book.book_label},
+            collection=collection_named(conf.collection_name()),
+            uploaded_by_user=user if getattr(user, "is_authenticated", False) else None,
+        )
+        with open(path, "rb") as handle:
+            document.file.save(path.name, File(handle), save=False)
+        ledger.add(document.file)
+        document.save()
         release = BookRelease.objects.select_for_update().get(book=book)
         old = release.pdf_document
         release.pdf_document = document
         release.save(update_fields=["pdf_document"])
         if old is not None:
-            old.delete()
+            old.delete()  # Wagtail deletes its file after the commit

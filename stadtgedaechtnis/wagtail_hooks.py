@@ -8,6 +8,7 @@
 
 import django_filters
 from django import forms
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef
 from django.urls import path, reverse
 from django.utils.translation import gettext
@@ -28,6 +29,13 @@ from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.widgets.button import Button
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.chooser import (
+    ChooseResultsView,
+    ChooseView,
+    SnippetChooserViewSet,
+    SnippetChosenMultipleView,
+    SnippetChosenView,
+)
 from wagtail.snippets.views.snippets import (
     CreateView,
     EditView,
@@ -243,8 +251,42 @@ class MemoryEditView(EditView):
         return memory
 
 
+class _ModeratorsOnly:
+    """The generic memory chooser lists every memory, unpublished ones too: only for who
+    moderates them (books and tours have their own choosers of published memories)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm("stadtgedaechtnis.moderate_memory"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class MemoryChooseView(_ModeratorsOnly, ChooseView):
+    pass
+
+
+class MemoryChooseResultsView(_ModeratorsOnly, ChooseResultsView):
+    pass
+
+
+class MemoryChosenView(_ModeratorsOnly, SnippetChosenView):
+    pass
+
+
+class MemoryChosenMultipleView(_ModeratorsOnly, SnippetChosenMultipleView):
+    pass
+
+
+class MemorySnippetChooserViewSet(SnippetChooserViewSet):
+    choose_view_class = MemoryChooseView
+    choose_results_view_class = MemoryChooseResultsView
+    chosen_view_class = MemoryChosenView
+    chosen_multiple_view_class = MemoryChosenMultipleView
+
+
 class MemoryViewSet(SnippetViewSet):
     model = Memory
+    chooser_viewset_class = MemorySnippetChooserViewSet
     icon = "doc-full-inverse"
     menu_label = _("Erinnerungen")
     base_url_path = "stadtgedaechtnis/erinnerungen"

@@ -18,10 +18,12 @@ from django.db import DatabaseError, connection
 
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.I)
 # Writes that belong to the request around the action, not to the action itself: the session,
-# and Wagtail's reference index (a derived table, written by a task whose failure Wagtail logs
-# and swallows by design; `manage.py rebuild_references_index` rebuilds it).
+# and Wagtail's derived tables, the reference index and the search index (Wagtail writes them in
+# handlers that log and swallow a failure by design; `rebuild_references_index` and
+# `update_index` rebuild them).
 NOT_THE_ACTION = re.compile(
-    r'"?(django_session|django_tasks_database_dbtaskresult|wagtailcore_referenceindex)"?', re.I
+    r"django_session|django_tasks_database_dbtaskresult|wagtailcore_referenceindex|wagtailsearch_",
+    re.I,
 )
 
 
@@ -37,18 +39,29 @@ class FailOnNthWrite:
         self.statements: list[str] = []
 
     def __call__(self, execute, sql, params, many, context):
-        if WRITE.match(sql) and not NOT_THE_ACTION.search(sql.split("(")[0]):
-            if self.only is None or self.only.search(sql):
+        text = _text(sql, context)
+        if WRITE.match(text) and not NOT_THE_ACTION.search(text.split("(")[0]):
+            if self.only is None or self.only.search(text):
                 self.seen += 1
-                self.statements.append(sql[:120])
+                self.statements.append(text[:120])
                 if self.seen == self.n and self.fired_on is None:
-                    self.fired_on = sql[:120]
-                    raise DatabaseError(f"injected fault on write {self.n}: {sql[:80]}")
+                    self.fired_on = text[:120]
+                    raise DatabaseError(f"injected fault on write {self.n}: {text[:80]}")
         return execute(sql, params, many, context)
 
     @property
     def fired(self) -> bool:
         return self.fired_on is not None
+
+
+def _text(sql, context) -> str:
+    """The statement as text (Wagtail's PostgreSQL search backend sends psycopg ``Composed``)."""
+    if isinstance(sql, str):
+        return sql
+    try:
+        return sql.as_string(context["connection"].connection)
+    except Exception:  # noqa: BLE001 - any other object: its repr names the tables too
+        return str(sql)
 
 
 @contextmanager

@@ -41,7 +41,22 @@ CONFIG = {
 
 
 @pytest.fixture
-def fuzz_data(db, settings, tmp_path):
+def keep_db_connection():
+    """Requests go through the plain WSGI handler (not Django's test client), whose
+    request_started/request_finished signals would close the connection that holds the test's
+    transaction (PostgreSQL). Django's test client disconnects the same receiver."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def fuzz_data(db, keep_db_connection, settings, tmp_path):
     """Real rows, so the endpoints answer with real bodies (and real ids to hit)."""
     settings.MEDIA_ROOT = tmp_path / "media"
     district = DistrictFactory(name="Innenstadt", slug="innenstadt", geometry=square(10.95, 50.25))

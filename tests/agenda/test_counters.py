@@ -7,6 +7,7 @@ import random
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import transaction
 from django.urls import reverse
 
 from agenda import steering as st
@@ -209,3 +210,35 @@ def test_list_sorted_by_votes_and_comments_reads_the_counters(client):
     assert "2 Kommentare" in by_comments
     page = client.get(reverse("agenda:proposal", args=[talked_about.pk])).content.decode()
     assert "1 Stimme dafür" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_votes_and_comments_on_one_proposal_lose_nothing():
+    """Meaningful on PostgreSQL (requests really run in parallel): increments and recounts
+    under the row lock never lose a concurrent vote or comment."""
+    from tests.agenda.test_votes import run_concurrently
+
+    proposal = ProposalFactory(round=RoundPageFactory(current="vote", voting_mode="for_against"))
+    people = residents(12)
+
+    def vote(person, value):
+        return lambda: cast_vote(
+            person, Proposal.objects.select_related("round").get(pk=proposal.pk), value
+        )
+
+    def comment(person):
+        def run():
+            # One transaction, like a request: a retried job (SQLite "locked") leaves nothing.
+            with transaction.atomic():
+                return make_comment(Proposal.objects.get(pk=proposal.pk), person, "Gleichzeitig")
+
+        return run
+
+    jobs = [vote(p, 1 if i % 3 else -1) for i, p in enumerate(people)]
+    jobs += [comment(p) for p in people[:8]]
+    results = run_concurrently(jobs)
+    assert not [r for r in results if isinstance(r, Exception)], results
+    counts = stored(proposal)
+    assert counts["votes_for"] == 8 and counts["votes_against"] == 4 and counts["score"] == 4
+    assert counts["comment_count"] == 8
+    assert counter_mismatches() == []

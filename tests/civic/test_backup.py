@@ -1,7 +1,7 @@
 """``manage.py backup`` / ``manage.py restore``: the round trip, and every refusal.
 
-Transactional tests (the restore replaces whole tables, as on a real server, where it runs in
-its own transaction); ``serialized_rollback`` gives the next tests the migrations' content back.
+"Wiping" the installation puts the database back to what ``migrate`` leaves (the state every test
+starts from, serialized at its start) and deletes the media folders.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from django.db import connection
 from civic.backup import dumped_models
 from tests.faults_support import fail_on_write
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db
 
 DEMO_PASSWORD = "Coburg-Demo-2026"  # noqa: S105 (the documented demo password)
 
@@ -55,10 +55,18 @@ def checksums(*roots) -> dict[str, str]:
     return found
 
 
-def wipe(*roots) -> None:
+@pytest.fixture
+def fresh(db) -> str:
+    """The database as ``migrate`` left it (each test starts there), serialized for wipe()."""
+    return connection.creation.serialize_db_to_string()
+
+
+def wipe(fresh: str, *roots) -> None:
     """A fresh installation: the tables as ``migrate`` leaves them, no files."""
-    call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
-    connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
+    from civic.backup import _flush
+
+    _flush("default")
+    connection.creation.deserialize_db_from_string(fresh)
     for root in roots:
         shutil.rmtree(root, ignore_errors=True)
 
@@ -82,7 +90,7 @@ def add_round_activity():
     return proposal
 
 
-def test_round_trip_restores_every_row_and_every_file(client, roots):
+def test_round_trip_restores_every_row_and_every_file(client, fresh, roots):
     from stadtgedaechtnis.models import Memory, MemoryAudio
     from tests.stadtgedaechtnis.factories import wav_bytes
 
@@ -110,7 +118,7 @@ def test_round_trip_restores_every_row_and_every_file(client, roots):
     assert "private/exports/abstimmung.csv" in manifest["members"]
     assert manifest["database"] == connection.vendor
 
-    wipe(media, private)
+    wipe(fresh, media, private)
     assert counts()["stadtgedaechtnis.memory"] == 0 and not media.exists()
 
     output = run("restore", str(archive))
@@ -132,7 +140,7 @@ def test_round_trip_restores_every_row_and_every_file(client, roots):
 
 
 @pytest.fixture
-def small_backup(roots):
+def small_backup(fresh, roots):
     """A few rows and files, backed up; returns (archive, rows, files)."""
     from tests.stadtgedaechtnis.factories import MemoryFactory, MemoryPhotoFactory
 
@@ -141,14 +149,14 @@ def small_backup(roots):
     storages["private"].save("jobs/bericht.pdf", ContentFile(b"%PDF-1.4 bericht"))
     archive = media.parent / "klein.tar.gz"
     run("backup", str(archive))
-    return archive, counts(), checksums(media, private)
+    return archive, counts(), checksums(media, private), fresh
 
 
 def test_restore_refuses_a_database_with_content_unless_forced(small_backup, roots):
     from stadtgedaechtnis.models import Memory
     from tests.stadtgedaechtnis.factories import MemoryFactory
 
-    archive, rows, files = small_backup
+    archive, rows, files, fresh = small_backup
     MemoryFactory(title="Nach der Sicherung erzählt")
     with pytest.raises(CommandError, match="nicht leer.*--force"):
         run("restore", str(archive))
@@ -162,7 +170,7 @@ def test_restore_refuses_a_database_with_content_unless_forced(small_backup, roo
 
 
 def test_restore_refuses_a_damaged_archive_and_changes_nothing(small_backup, roots, tmp_path):
-    archive, _rows, _files = small_backup
+    archive, _rows, _files, fresh = small_backup
     damaged = tmp_path / "beschaedigt.tar.gz"
     with tarfile.open(archive) as source, tarfile.open(damaged, "w:gz") as target:
         for info in source:
@@ -170,7 +178,7 @@ def test_restore_refuses_a_damaged_archive_and_changes_nothing(small_backup, roo
             if info.name.startswith("private/"):
                 data = data.replace(b"bericht", b"BERICHT")  # same size, other content
             target.addfile(info, io.BytesIO(data))
-    wipe(*roots)
+    wipe(fresh, *roots)
     before = counts()
     with pytest.raises(CommandError, match="Prüfsumme falsch.*private/jobs/bericht.pdf"):
         run("restore", str(damaged))
@@ -182,8 +190,8 @@ def test_restore_refuses_a_damaged_archive_and_changes_nothing(small_backup, roo
 
 def test_restore_is_one_transaction(small_backup, roots):
     """A database fault in the middle of loading the rows: nothing restored, no file written."""
-    archive, rows, files = small_backup
-    wipe(*roots)
+    archive, rows, files, fresh = small_backup
+    wipe(fresh, *roots)
     before = counts()
     with fail_on_write(40, only=r"^\s*INSERT") as fault:
         with pytest.raises(CommandError, match="zurückgerollt"):
@@ -205,3 +213,32 @@ def test_backup_refuses_to_overwrite_and_leaves_no_partial_file(roots, tmp_path)
     run("backup", "--overwrite", str(archive))
     assert tarfile.is_tarfile(archive)
     assert not list(tmp_path.glob("*.partial"))
+
+
+def test_restore_deletes_the_files_it_wrote_when_a_later_file_fails(small_backup, roots, settings):
+    """The disk fills up while the files are written back: the rows are rolled back and the files
+    written so far are deleted again."""
+    from tests.faults_support import FailingStorage
+
+    archive, rows, files, fresh = small_backup
+    media, private = roots
+    wipe(fresh, *roots)
+    before = counts()
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "tests.faults_support.FailingStorage",
+            "OPTIONS": {"location": str(private), "base_url": None},
+        },
+    }
+    FailingStorage.arm(1)  # media/ comes first in the archive, then private/
+    try:
+        with pytest.raises(CommandError, match="zurückgerollt"):
+            run("restore", str(archive))
+        assert FailingStorage.fired
+    finally:
+        FailingStorage.arm(0)
+    assert counts() == before
+    assert checksums(*roots) == {}, "files of a failed restore were left behind"
+    run("restore", str(archive))
+    assert counts() == rows and checksums(*roots) == files
