@@ -4,7 +4,6 @@ rows a forbidden POST must leave alone."""
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -102,9 +101,3 @@ def our_url_names() -> dict[str, str]:
         if ours or ours_in_admin:
             found[name] = route
     return found
-
-
-def days_ago(days: int) -> datetime.datetime:
-    from django.utils import timezone
-
-    return timezone.now() - datetime.timedelta(days=days)

@@ -180,10 +180,6 @@ def r(name, *args):
     return reverse(name, args=args)
 
 
-def pk(key):
-    return lambda w: w[key].pk
-
-
 ENDPOINTS: list[Endpoint] = []
 
 

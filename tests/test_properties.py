@@ -18,7 +18,7 @@ import math
 import pytest
 from dateutil.easter import easter as reference_easter
 from django.core.exceptions import ValidationError
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from civic.forms_admin import PolygonGeoJSONField
@@ -183,6 +183,7 @@ def test_open_ranges(year):
         min_value=datetime.date(MIN_YEAR + 3, 1, 1), max_value=datetime.date(MAX_YEAR - 3, 12, 31)
     )
 )
+@example(datetime.date(1964, 2, 29))
 def test_shortly_before_and_after_any_day(day):
     """Also 29 February: three years earlier there is none (it used to give nothing at all)."""
     text = f"{day.day}.{day.month}.{day.year}"

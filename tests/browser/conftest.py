@@ -84,11 +84,13 @@ def civic_site(live_server, transactional_db):
     Transactional tests end with a flush that deletes Wagtail's root and home pages (they come
     from migrations), so every browser test rebuilds them.
     """
-    from wagtail.models import Locale, Page, Site
+    from wagtail.models import Collection, Locale, Page, Site
 
     from civic.models import CitySettings, HomePage, StandardPage
 
     locale, _ = Locale.objects.get_or_create(language_code="de")
+    if not Collection.objects.exists():  # images and documents need the root collection
+        Collection.add_root(name="Root")
     root = Page.get_first_root_node()
     if root is None:
         root = Page.add_root(instance=Page(title="Root", slug="root", locale=locale))

@@ -298,14 +298,15 @@ def test_delete_removes_contributions_and_files(
     assert "gelöscht" in kept.description and kept.image_id is None
     assert kept.status == ProposalStatus.WITHDRAWN
     assert privacy.is_deleted_account(kept.author)
-    # Comments: with a reply → "entfernt" in place; without → gone. Otto's reply stays.
+    # Comments: with a reply → kept as "gelöscht" in place; without → gone. Otto's reply stays.
     removed = XtdComment.objects.get(pk=rita["comment"].pk)
     assert removed.is_removed and removed.comment == "" and removed.user_id is None
     assert not XtdComment.objects.filter(pk=lonely.pk).exists()
     assert XtdComment.objects.get(pk=reply.pk).comment == "Antwort von Otto"
     assert kept.comment_count == 1  # the stored counter: only Otto's reply still counts
     page = client.get(kept.get_absolute_url()).content.decode()
-    assert "entfernt" in page and "Antwort von Otto" in page
+    assert "Von der Verfasserin oder dem Verfasser gelöscht." in page
+    assert "Antwort von Otto" in page
     assert "Kommentar von Rita" not in page
     # Her votes are still counted (Otto's proposal keeps its vote).
     ranked = {r.proposal.pk: r for r in round_results(two["round"]).ranking}

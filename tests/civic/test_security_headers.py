@@ -134,6 +134,8 @@ def test_production_settings_pass_check_deploy(tmp_path):
     env.pop("SECURE_COOKIES", None)
     env.pop("SECURE_HSTS_SECONDS", None)
     env.pop("SECURE_SSL_REDIRECT", None)
+    # The browser tests set this for Playwright in the same process; production never has it.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     check = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=root,
