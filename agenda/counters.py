@@ -36,6 +36,7 @@ from django.dispatch import receiver
 from django_comments_xtd.models import XtdComment
 
 from agenda.models import OfflineVoteTally, Proposal, Vote
+from agenda.models.proposals import COUNTER_FIELDS
 from civic.comments import comment_removed
 
 # --------------------------------------------------------------------------------------------
@@ -116,6 +117,17 @@ def refresh_counters(queryset=None) -> int:
     if queryset is None:
         queryset = Proposal.objects.all()
     target = Proposal.objects.filter(pk__in=queryset.order_by().values("pk"))
+    with transaction.atomic():
+        updated = target.update(**_counted_from_rows())
+        _refresh_totals(target)
+    return updated
+
+
+COUNTERS = COUNTER_FIELDS
+
+
+def _counted_from_rows() -> dict:
+    """The stored counters (but the totals) as correlated subqueries over the rows."""
     votes = Vote.objects.filter(proposal=OuterRef("pk"))
     tallies = OfflineVoteTally.objects.filter(proposal=OuterRef("pk"))
     comments = (
@@ -126,48 +138,20 @@ def refresh_counters(queryset=None) -> int:
         .annotate(n=Count("pk"))
         .values("n")[:1]
     )
-    with transaction.atomic():
-        updated = target.update(
-            votes_for=_int(votes.filter(value=1), Count("pk")),
-            votes_against=_int(votes.filter(value=-1), Count("pk")),
-            paper_for=_int(tallies, Sum("support")),
-            paper_against=_int(tallies, Sum("against")),
-            comment_count=Coalesce(Subquery(comments, output_field=IntegerField()), Value(0)),
-        )
-        _refresh_totals(target)
-    return updated
-
-
-COUNTERS = (
-    "votes_for",
-    "votes_against",
-    "paper_for",
-    "paper_against",
-    "support_total",
-    "score",
-    "comment_count",
-)
+    return {
+        "votes_for": _int(votes.filter(value=1), Count("pk")),
+        "votes_against": _int(votes.filter(value=-1), Count("pk")),
+        "paper_for": _int(tallies, Sum("support")),
+        "paper_against": _int(tallies, Sum("against")),
+        "comment_count": Coalesce(Subquery(comments, output_field=IntegerField()), Value(0)),
+    }
 
 
 def annotate_recounted(queryset):
     """Add ``recounted_<counter>`` for every counter, counted from the rows (correlated
     subqueries: slow at scale, for checks and repairs only)."""
-    votes = Vote.objects.filter(proposal=OuterRef("pk"))
-    tallies = OfflineVoteTally.objects.filter(proposal=OuterRef("pk"))
-    comments = (
-        _public_comment_counts()
-        .filter(object_pk=Cast(OuterRef("pk"), output_field=CharField()))
-        .order_by()
-        .values("object_pk")
-        .annotate(n=Count("pk"))
-        .values("n")[:1]
-    )
     return queryset.annotate(
-        recounted_votes_for=_int(votes.filter(value=1), Count("pk")),
-        recounted_votes_against=_int(votes.filter(value=-1), Count("pk")),
-        recounted_paper_for=_int(tallies, Sum("support")),
-        recounted_paper_against=_int(tallies, Sum("against")),
-        recounted_comment_count=Coalesce(Subquery(comments, output_field=IntegerField()), Value(0)),
+        **{f"recounted_{name}": expr for name, expr in _counted_from_rows().items()}
     ).annotate(
         recounted_support_total=F("recounted_votes_for") + F("recounted_paper_for"),
         recounted_score=F("recounted_votes_for")

@@ -82,16 +82,14 @@ class ProposalStatus(models.TextChoices):
 
 
 #: Proposal fields written only by agenda/counters.py (never by ``Proposal.save()``).
-COUNTER_FIELDS = frozenset(
-    {
-        "votes_for",
-        "votes_against",
-        "paper_for",
-        "paper_against",
-        "support_total",
-        "score",
-        "comment_count",
-    }
+COUNTER_FIELDS = (
+    "votes_for",
+    "votes_against",
+    "paper_for",
+    "paper_against",
+    "support_total",
+    "score",
+    "comment_count",
 )
 
 

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from agenda import steering as st
-from agenda.counters import counter_mismatches, refresh_counters
+from agenda.counters import COUNTERS, counter_mismatches, refresh_counters
 from agenda.models import Proposal, ProposalStatus, Vote
 from agenda.services import VoteError, cast_vote, retract_vote
 from civic.comments import approve_comment, remove_comment
@@ -24,16 +24,6 @@ from tests.agenda.factories import (
     make_comment,
 )
 from tests.civic.factories import UserFactory
-
-COUNTERS = (
-    "votes_for",
-    "votes_against",
-    "paper_for",
-    "paper_against",
-    "support_total",
-    "score",
-    "comment_count",
-)
 
 
 def residents(n):
