@@ -167,8 +167,11 @@ _DECADE = {"minimum": DECADE_MIN, "maximum": DECADE_MAX}
 class FilterParams(Schema):
     bbox: str | None = Field(
         None,
-        description="West,Süd,Ost,Nord in WGS84, z. B. 10.90,50.22,11.05,50.32",
-        json_schema_extra={"pattern": BBOX_PATTERN},
+        description=(
+            "West,Süd,Ost,Nord in WGS84, z. B. 10.90,50.22,11.05,50.32 (leer: kein Ausschnitt)"
+        ),
+        # An empty value means "no box", as in the map page's links.
+        json_schema_extra={"pattern": f"^$|{BBOX_PATTERN}"},
     )
     theme: str | None = Field(None, description="Slug eines Themas")
     decade_from: int | None = Field(

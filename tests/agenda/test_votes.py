@@ -1,6 +1,7 @@
 """Votes: one per person and proposal, the per-round limit, retracting, and integrity under
 many concurrent requests (meaningful on PostgreSQL, where requests really run in parallel)."""
 
+import random
 import threading
 import time
 
@@ -112,7 +113,12 @@ def run_concurrently(jobs):
     def worker(i, job):
         try:
             barrier.wait(timeout=30)
-            for _attempt in range(500):
+            # Random, growing pauses between retries: with a fixed pause twenty threads can keep
+            # colliding on SQLite's table locks for as long as the machine is busy (livelock).
+            rng = random.Random(i)
+            deadline = time.monotonic() + 90
+            attempt = 0
+            while time.monotonic() < deadline:
                 try:
                     results[i] = job()
                     return
@@ -120,8 +126,9 @@ def run_concurrently(jobs):
                     if not (is_sqlite and "locked" in str(exc)):
                         raise
                     retries[i] += 1
-                    time.sleep(0.005)
-            results[i] = RuntimeError("gave up after 500 lock errors")
+                    attempt += 1
+                    time.sleep(rng.uniform(0, 0.005 * min(2**attempt, 64)))
+            results[i] = RuntimeError(f"gave up after {attempt} lock errors in 90 s")
         except Exception as exc:  # reported to the test
             results[i] = exc
         finally:
