@@ -319,3 +319,36 @@ def test_menu_item_for_editors_only(client, editor, resident):
     client.force_login(editor)
     html = client.get(reverse("wagtailadmin_home")).content.decode()
     assert reverse("civic_audit:index") in html
+
+
+def test_report_query_count_does_not_grow_with_the_entries(
+    client,
+    editor,
+    resident,
+    news,  # noqa: F811
+    policy,  # noqa: F811
+):
+    """Each row names its object (a comment by number and page, a person by name): that must
+    not cost a query per row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add(n):
+        for i in range(n):
+            post(client, resident, news, f"Beitrag {i}")
+            client.force_login(editor)
+            comment = XtdComment.objects.filter(user=resident).order_by("-pk").first()
+            client.post(reverse("civic_comments:remove", args=[comment.pk]), {"note": "X"})
+            _roles_entry(editor, f"Person {i}")
+
+    def count():
+        client.force_login(editor)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("civic_audit:index"))
+        assert response.status_code == 200
+        return len(queries)
+
+    add(3)
+    few = count()
+    add(17)
+    assert count() == few
