@@ -333,17 +333,7 @@ def _round_2_proposals(round_, fields, residents, staff, earlier, rng, now) -> l
         proposal.status = ProposalStatus.IN_REVIEW
         proposal.save(update_fields=["status"])
     withdrawn = made[-8]
-    withdrawn.status = ProposalStatus.WITHDRAWN
-    withdrawn.withdrawn_at = now - 5 * DAY
-    withdrawn.save(update_fields=["status", "withdrawn_at"])
-    ProposalEvent.objects.create(
-        proposal=withdrawn,
-        actor=withdrawn.author,
-        at=withdrawn.withdrawn_at,
-        kind=ProposalEvent.Kind.WITHDRAWN,
-        from_status=ProposalStatus.RECEIVED,
-        to_status=ProposalStatus.WITHDRAWN,
-    )
+    withdrawn.save(update_fields=withdrawn.mark_withdrawn(actor=withdrawn.author, at=now - 5 * DAY))
     return [p for p in made if p.status != ProposalStatus.WITHDRAWN]
 
 

@@ -14,7 +14,6 @@
 """
 
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
 from agenda.models import Proposal, ProposalEvent, ProposalStatus, RoundVoter, Vote
@@ -127,17 +126,7 @@ def erase_agenda(user, erasure) -> None:
                 proposal.image = None
                 fields = ["author", "description", "image", "updated"]
                 if proposal.status in ProposalStatus.open_statuses():
-                    from_status = proposal.status
-                    proposal.status = ProposalStatus.WITHDRAWN
-                    proposal.withdrawn_at = timezone.now()
-                    fields += ["status", "withdrawn_at"]
-                    ProposalEvent.objects.create(
-                        proposal=proposal,
-                        actor=None,
-                        kind=ProposalEvent.Kind.WITHDRAWN,
-                        from_status=from_status,
-                        to_status=proposal.status,
-                    )
+                    fields += proposal.mark_withdrawn(actor=None)
                 proposal.save(update_fields=fields)
                 erasure.count("proposals_emptied", 1)
             if image is not None:

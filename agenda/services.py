@@ -168,18 +168,8 @@ def withdraw_proposal(proposal: Proposal, user, *, note: str = "") -> Proposal:
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
         if locked.status in ProposalStatus.closed_statuses():
             return locked
-        from_status = locked.status
-        locked.status = ProposalStatus.WITHDRAWN
-        locked.withdrawn_at = timezone.now()
-        locked.save(update_fields=["status", "withdrawn_at", "updated"])
-        ProposalEvent.objects.create(
-            proposal=locked,
-            actor=user,
-            kind=ProposalEvent.Kind.WITHDRAWN,
-            from_status=from_status,
-            to_status=locked.status,
-            note=note[:1000],
-        )
+        fields = locked.mark_withdrawn(actor=user, note=note)
+        locked.save(update_fields=[*fields, "updated"])
     proposal.status, proposal.withdrawn_at = locked.status, locked.withdrawn_at
     return proposal
 

@@ -316,6 +316,26 @@ class Proposal(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("agenda:proposal", args=[self.pk])
 
+    def mark_withdrawn(self, *, actor, note: str = "", at=None) -> list[str]:
+        """Set the status to withdrawn and record the event in the proposal's history (``actor``
+        None: the platform, e.g. when the author's account is deleted). Returns the fields to
+        save; the caller saves inside its transaction."""
+        from agenda.models.votes import ProposalEvent
+
+        from_status = self.status
+        self.status = ProposalStatus.WITHDRAWN
+        self.withdrawn_at = at or timezone.now()
+        ProposalEvent.objects.create(
+            proposal=self,
+            actor=actor,
+            at=self.withdrawn_at,
+            kind=ProposalEvent.Kind.WITHDRAWN,
+            from_status=from_status,
+            to_status=self.status,
+            note=note[:1000],
+        )
+        return ["status", "withdrawn_at"]
+
     def _point_changed(self) -> bool:
         return getattr(self, "_saved_point", (None, None)) != (self.lat, self.lon) or not self.pk
 
