@@ -34,7 +34,6 @@ import os
 import random
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -46,6 +45,8 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import server  # bench/server.py (the scripts run with bench/ on sys.path)
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -286,61 +287,13 @@ def seed(residents: int, proposals: int, token: str) -> Seed:
     )
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+class Server(server.Server):
+    """gunicorn with the load settings; a 120 s worker timeout."""
 
-
-class Server:
-    """gunicorn on a free loopback port; stopped (and waited for) on exit."""
+    timeout_seconds = 120
 
     def __init__(self, env: dict, workers: int):
-        self.env, self.workers = env, workers
-        self.port = free_port()
-        self.base_url = f"http://127.0.0.1:{self.port}"
-        self.process = None
-
-    def __enter__(self) -> Server:
-        import requests
-
-        log(f"starting gunicorn ({self.workers} workers) on {self.base_url}")
-        self.process = subprocess.Popen(
-            [
-                str(VENV_BIN / "gunicorn"),
-                "civic.wsgi:application",
-                "--workers",
-                str(self.workers),
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--timeout",
-                "120",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=self.env,
-        )
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError("gunicorn exited during start-up")
-            try:
-                if requests.get(self.base_url + "/healthz/", timeout=2).status_code == 200:
-                    return self
-            except requests.RequestException:
-                pass
-            time.sleep(0.3)
-        raise RuntimeError("gunicorn did not answer /healthz/ within 90 s")
-
-    def __exit__(self, *exc) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        super().__init__(env, workers, log=log)
 
 
 # --------------------------------------------------------------------------------------------

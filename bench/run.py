@@ -40,6 +40,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
+import server  # bench/server.py (the scripts run with bench/ on sys.path)
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 VENV_BIN = Path(sys.executable).parent
@@ -294,66 +296,16 @@ def login_session(user) -> str:
 # The server
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Server:
+class Server(server.Server):
     """gunicorn with the bench settings, for the parts that need HTTP."""
 
     def __init__(self, env: dict, workers: int):
-        self.env = env
-        self.workers = workers
-        self.port = free_port()
-        self.base_url = f"http://127.0.0.1:{self.port}"
-        self.process: subprocess.Popen | None = None
+        super().__init__(env, workers, log=log)
 
-    def __enter__(self) -> Server:
-        import requests
-
+    def prepare(self) -> None:
         manifest = Path(self.env["STATIC_ROOT"]) / "staticfiles.json"
         if not manifest.exists():
             manage("collectstatic", "--noinput", "-v", "0", env=self.env)
-        log(f"starting gunicorn ({self.workers} workers) on {self.base_url}")
-        self.process = subprocess.Popen(
-            [
-                str(VENV_BIN / "gunicorn"),
-                "civic.wsgi:application",
-                "--workers",
-                str(self.workers),
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--chdir",
-                str(ROOT),
-                "--timeout",
-                "300",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=self.env,
-        )
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise SystemExit("gunicorn exited during start-up")
-            try:
-                if requests.get(self.base_url + "/healthz/", timeout=2).status_code == 200:
-                    return self
-            except requests.RequestException:
-                pass
-            time.sleep(0.3)
-        raise SystemExit("gunicorn did not answer /healthz/ within 90 s")
-
-    def __exit__(self, *exc) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
 
 
 # --------------------------------------------------------------------------------------------
