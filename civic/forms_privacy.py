@@ -13,7 +13,7 @@ class DeleteAccountForm(forms.Form):
         label=_("Was soll mit Ihren Beiträgen geschehen?"),
         choices=[
             (Mode.ANONYMISE, _("Anonymisieren – sie bleiben ohne meinen Namen erhalten")),
-            (Mode.DELETE, _("Löschen – sie werden gelöscht oder als „entfernt“ markiert")),
+            (Mode.DELETE, _("Löschen – sie werden gelöscht, wo nötig mit einem Hinweis")),
         ],
         widget=forms.RadioSelect,
         error_messages={"required": _("Bitte wählen Sie, was mit Ihren Beiträgen geschehen soll.")},
